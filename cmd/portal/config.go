@@ -1,0 +1,193 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"cleancity/portal"
+)
+
+// envFlags binds flags to PORTAL_* environment variables: an environment
+// value becomes the flag's default, and an explicit flag wins over both.
+type envFlags struct {
+	fs *flag.FlagSet
+}
+
+func newFlagSet(name string, stderr io.Writer) envFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return envFlags{fs: fs}
+}
+
+func envName(flagName string) string {
+	return "PORTAL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (e envFlags) string(p *string, name, def, usage string, extraEnv ...string) {
+	for _, env := range append([]string{envName(name)}, extraEnv...) {
+		if v, ok := os.LookupEnv(env); ok {
+			def = v
+			break
+		}
+	}
+	e.fs.StringVar(p, name, def, usage+" (env "+strings.Join(append([]string{envName(name)}, extraEnv...), ", ")+")")
+}
+
+func (e envFlags) bool(p *bool, name string, def bool, usage string) error {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return usageError{fmt.Sprintf("%s=%q is not a boolean", envName(name), v)}
+		}
+		def = b
+	}
+	e.fs.BoolVar(p, name, def, usage+" (env "+envName(name)+")")
+	return nil
+}
+
+func (e envFlags) parse(args []string) error {
+	if err := e.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// serveConfig reads `portal serve` flags into a portal.Config.
+func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
+	cfg := portal.Defaults()
+	f := newFlagSet("portal serve", stderr)
+	f.string(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address")
+	f.string(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for the embedded store, secrets and photos")
+	f.string(&cfg.MongoURI, "mongodb-uri", "", "MongoDB URI; empty runs the embedded store", "MONGODB_URI")
+	if err := f.bool(&cfg.Demo, "demo", false, "seed the demo city, demo accounts and demo data"); err != nil {
+		return cfg, err
+	}
+	f.string(&cfg.JWTSecret, "jwt-secret", "", "secret that signs access tokens; empty: generated once and kept in the data dir")
+	f.string(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
+	f.string(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: info or debug")
+	f.string(&cfg.CityID, "city-id", cfg.CityID, "this city's Open311 jurisdiction id")
+	f.string(&cfg.TileURL, "tile-url", "", "map tile URL template for the web UI; empty draws areas only")
+	bodyLimit := strconv.Itoa(cfg.BodyLimit)
+	f.string(&bodyLimit, "body-limit", bodyLimit, "request body limit in bytes")
+	if err := f.parse(args); err != nil {
+		return cfg, err
+	}
+	if f.fs.NArg() > 0 {
+		return cfg, usageError{fmt.Sprintf("unexpected argument %q", f.fs.Arg(0))}
+	}
+	n, err := strconv.Atoi(bodyLimit)
+	if err != nil || n < 1024 {
+		return cfg, usageError{fmt.Sprintf("--body-limit %q: want a number of bytes >= 1024", bodyLimit)}
+	}
+	cfg.BodyLimit = n
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, usageError{fmt.Sprintf("--log-format %q: want text or json", cfg.LogFormat)}
+	}
+	if cfg.LogLevel != "info" && cfg.LogLevel != "debug" {
+		return cfg, usageError{fmt.Sprintf("--log-level %q: want info or debug", cfg.LogLevel)}
+	}
+	if cfg.JWTSecret != "" && len(cfg.JWTSecret) < 32 {
+		return cfg, usageError{"--jwt-secret must be at least 32 characters"}
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if level == "debug" {
+		opts.Level = slog.LevelDebug
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadOrCreateSecret returns the JWT secret kept in dataDir, creating a
+// random one (mode 0600) on first start.
+func loadOrCreateSecret(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "jwt-secret")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		s := strings.TrimSpace(string(b))
+		if len(s) < 32 {
+			return "", fmt.Errorf("%s holds a secret shorter than 32 characters", path)
+		}
+		return s, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read jwt secret: %w", err)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("create data dir: %w", err)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	secret := hex.EncodeToString(raw[:])
+	// O_EXCL: if another process created it meanwhile, use theirs.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return loadOrCreateSecret(dataDir)
+	}
+	if err != nil {
+		return "", fmt.Errorf("create jwt secret: %w", err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write jwt secret: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", err
+	}
+	return secret, f.Close()
+}
+
+// logConfig logs the effective configuration with secrets masked.
+func logConfig(log *slog.Logger, cfg portal.Config) {
+	store := "embedded (FerretDB/SQLite in " + cfg.DataDir + ")"
+	if cfg.MongoURI != "" {
+		store = maskURI(cfg.MongoURI)
+	}
+	log.Info("configuration",
+		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
+		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
+		"body_limit", cfg.BodyLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL,
+		"shutdown_timeout", cfg.ShutdownTimeout.String())
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "****"
+}
+
+// maskURI hides the password in a MongoDB URI.
+func maskURI(uri string) string {
+	at := strings.LastIndex(uri, "@")
+	scheme := strings.Index(uri, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return uri
+	}
+	creds := uri[scheme+3 : at]
+	if i := strings.Index(creds, ":"); i >= 0 {
+		creds = creds[:i] + ":****"
+	}
+	return uri[:scheme+3] + creds + uri[at:]
+}
