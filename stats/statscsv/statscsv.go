@@ -194,7 +194,7 @@ func ReadTargets(r io.Reader, col string) (map[string]float64, error) {
 func wrapCSV(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Line: pe.Line, Err: fmt.Errorf("column %d: %v", pe.Column, pe.Err)}
+		return &Error{Line: pe.Line, Err: fmt.Errorf("%v (at character %d)", pe.Err, pe.Column)}
 	}
 	return err
 }
