@@ -233,6 +233,15 @@ type colRef struct {
 
 // estimate reads o.data and computes the output document.
 func estimate(ctx context.Context, o *options) (*Output, error) {
+	sv, err := load(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return report(sv, o)
+}
+
+// load reads o.data into a Survey.
+func load(ctx context.Context, o *options) (*stats.Survey, error) {
 	f, err := os.Open(o.data)
 	if err != nil {
 		return nil, fmt.Errorf("--data: %v", err)
@@ -429,17 +438,22 @@ func estimate(ctx context.Context, o *options) (*Output, error) {
 	if err != nil {
 		return nil, designError(err)
 	}
+	return sv, nil
+}
+
+// report computes the estimates the flags ask for.
+func report(sv *stats.Survey, o *options) (*Output, error) {
 	info := sv.Info()
 	out := &Output{Design: Design{N: info.N, Strata: info.Strata, PSUs: info.PSUs, DF: info.DF}, Estimates: []Row{}}
 	domains := []stats.Domain{stats.Overall}
-	if bi >= 0 {
+	if o.by != "" {
 		domains = domains[:0]
 		for _, lv := range sv.Domains() {
 			domains = append(domains, stats.InDomain(lv))
 		}
 	}
 	where := func(name string, d stats.Domain) string {
-		if bi < 0 {
+		if o.by == "" {
 			return name
 		}
 		return fmt.Sprintf("%s in domain %q", name, d.String())
