@@ -124,7 +124,7 @@ type Row struct {
 	// Values holds one finite value per Spec.Variables entry.
 	Values []float64
 	// Cells holds one cell label per margin of every calibration step, in
-	// Spec order.
+	// Spec order; it is ignored when Spec has no calibrations.
 	Cells []string
 }
 
@@ -282,7 +282,7 @@ func (b *Builder) Add(r Row) error {
 			return fieldErr(b.spec.Variables[k], ErrValue, "got %v", v)
 		}
 	}
-	if len(r.Cells) != b.nmargin {
+	if b.nmargin > 0 && len(r.Cells) != b.nmargin {
 		return fieldErr("Cells", ErrInvalid, "got %d cell labels for %d margins", len(r.Cells), b.nmargin)
 	}
 	stratumName := ""

@@ -20,6 +20,9 @@ var Overall = Domain{}
 // zeros, and degrees of freedom count the PSUs and strata the domain has.
 func InDomain(level string) Domain { return Domain{level: level, sub: true} }
 
+// In reports whether a row whose Row.Domain is level belongs to d.
+func (d Domain) In(level string) bool { return !d.sub || d.level == level }
+
 // String returns the level, or "" for Overall.
 func (d Domain) String() string { return d.level }
 
