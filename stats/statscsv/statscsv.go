@@ -194,6 +194,9 @@ func ReadTargets(r io.Reader, col string) (map[string]float64, error) {
 func wrapCSV(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if pe.StartLine != 0 && pe.StartLine != pe.Line {
+			return &Error{Line: pe.StartLine, Err: fmt.Errorf("%v (record starting here, at line %d character %d)", pe.Err, pe.Line, pe.Column)}
+		}
 		return &Error{Line: pe.Line, Err: fmt.Errorf("%v (at character %d)", pe.Err, pe.Column)}
 	}
 	return err
