@@ -1,0 +1,56 @@
+// Package portal is the HTTP application: Fiber setup, configuration,
+// authentication and roles, middleware, the one error mapping, the store
+// connection, the city's areas, and the routes of every domain. It is the
+// only package that imports Fiber; domain rules live in complaints, survey
+// and stats.
+package portal
+
+import (
+	"time"
+)
+
+// Config is the portal's whole configuration, read once in cmd/portal from
+// flags and PORTAL_* environment variables.
+type Config struct {
+	// Addr is the HTTP listen address ("127.0.0.1:0" picks a free port).
+	Addr string
+	// DataDir holds the embedded store, the generated JWT secret and photos.
+	DataDir string
+	// MongoURI selects an external MongoDB; empty means the embedded store.
+	MongoURI string
+	// Database overrides the database name (tests use one per test).
+	Database string
+	// Demo seeds the demo city and its demo accounts and data.
+	Demo bool
+	// JWTSecret signs access tokens; empty means generated and kept in DataDir.
+	JWTSecret string
+	// LogFormat is "text" or "json"; LogLevel "info" or "debug".
+	LogFormat string
+	LogLevel  string
+	// BodyLimit caps request bodies in bytes (routes that take photos allow more).
+	BodyLimit int
+	// CityID is the Open311 jurisdiction id of this city.
+	CityID string
+	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
+	ShutdownTimeout time.Duration
+	// TileURL is an optional map tile URL template for the web UI.
+	TileURL string
+	// Now is the clock; nil means time.Now. Tests inject their own.
+	Now func() time.Time
+}
+
+// DefaultBodyLimit is the request body cap for ordinary requests.
+const DefaultBodyLimit = 10 << 20
+
+// Defaults returns the configuration with every default filled in.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./data",
+		LogFormat:       "text",
+		LogLevel:        "info",
+		BodyLimit:       DefaultBodyLimit,
+		CityID:          "cleancity.demo",
+		ShutdownTimeout: 10 * time.Second,
+	}
+}

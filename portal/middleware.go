@@ -1,0 +1,220 @@
+package portal
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"cleancity/portal/apperr"
+)
+
+const (
+	headerRequestID = "X-Request-ID"
+	localsRequestID = "request_id"
+)
+
+// requestID takes a sane client-supplied X-Request-ID or makes one, and
+// echoes it in the response so support can find the log lines.
+func requestID(c *fiber.Ctx) error {
+	id := c.Get(headerRequestID)
+	if !validRequestID(id) {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Locals(localsRequestID, id)
+	c.Set(headerRequestID, id)
+	return c.Next()
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(localsRequestID).(string)
+	return id
+}
+
+// accessLog writes one slog record per request, after the error handler
+// has set the final status.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler write the response now so the status is final.
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	level := s.log.Info
+	if status >= 500 {
+		level = s.log.Warn
+	}
+	if c.Path() == "/healthz" || c.Path() == "/readyz" {
+		level = s.log.Debug
+	}
+	level("http",
+		"request_id", requestIDOf(c),
+		"method", c.Method(),
+		"path", c.Path(),
+		"status", status,
+		"bytes", len(c.Response().Body()),
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"ip", clientIP(c),
+	)
+	return nil
+}
+
+// recoverPanic turns a panic into a 500 without leaking internals; the
+// stack goes to the log with the request id.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "request_id", requestIDOf(c), "path", c.Path(),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = apperr.New(apperr.Internal, "panic")
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", s.csp)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+	return c.Next()
+}
+
+// contentSecurityPolicy allows only our own origin, plus the tile server's
+// origin for map images when one is configured.
+func contentSecurityPolicy(tileURL string) string {
+	img := "'self' data: blob:"
+	if origin := originOf(tileURL); origin != "" {
+		img += " " + origin
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src " + img,
+		"connect-src 'self'",
+		"font-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+func originOf(url string) string {
+	for _, scheme := range []string{"https://", "http://"} {
+		if strings.HasPrefix(url, scheme) {
+			rest := url[len(scheme):]
+			if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+				rest = rest[:i]
+			}
+			// Template placeholders such as {s} in the host become a wildcard.
+			if i := strings.Index(rest, "{s}."); i == 0 {
+				rest = "*." + rest[4:]
+			}
+			return scheme + rest
+		}
+	}
+	return ""
+}
+
+// limitBody caps ordinary request bodies at the configured limit; routes that
+// take photos register a larger cap with bodyLimitFor. The server's own hard
+// limit (maxBodyLimit) is enforced by fasthttp before we see the request.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	limit := s.cfg.BodyLimit
+	for prefix, l := range s.largeBodies {
+		if c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), prefix) {
+			limit = l
+		}
+	}
+	if n := c.Request().Header.ContentLength(); n > limit {
+		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	}
+	if len(c.Body()) > limit {
+		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	}
+	return c.Next()
+}
+
+// languageOf picks "en" or "zh" (the default) from Accept-Language.
+func languageOf(c *fiber.Ctx) string {
+	if lang := c.Query("lang"); lang == "en" || lang == "zh" {
+		return lang
+	}
+	best := ""
+	bestQ := -1.0
+	for _, part := range strings.Split(c.Get(fiber.HeaderAcceptLanguage), ",") {
+		tag, q := parseLangQ(part)
+		if tag == "" {
+			continue
+		}
+		var lang string
+		switch {
+		case strings.HasPrefix(tag, "en"):
+			lang = "en"
+		case strings.HasPrefix(tag, "zh"):
+			lang = "zh"
+		default:
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	if best == "" {
+		return "zh"
+	}
+	return best
+}
+
+func parseLangQ(part string) (string, float64) {
+	fields := strings.Split(strings.TrimSpace(part), ";")
+	tag := strings.ToLower(strings.TrimSpace(fields[0]))
+	q := 1.0
+	for _, f := range fields[1:] {
+		f = strings.TrimSpace(f)
+		if strings.HasPrefix(f, "q=") {
+			var v float64
+			if _, err := fmt.Sscanf(f[2:], "%g", &v); err == nil {
+				q = v
+			}
+		}
+	}
+	return tag, q
+}
+
+// clientIP is the client's address: the first X-Forwarded-For hop when the
+// direct peer is a trusted proxy, else the peer itself.
+func clientIP(c *fiber.Ctx) string {
+	if ip := c.IP(); ip != "" {
+		return ip
+	}
+	return c.Context().RemoteIP().String()
+}

@@ -1,0 +1,17 @@
+package portal
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// registerRoutes registers each domain area's routes under /api/v1. Each
+// area lives in its own file with its own register function.
+func (s *Server) registerRoutes(api fiber.Router) {
+}
+
+// domainJobs lists the domains' background loops (sweepers, outboxes).
+func (s *Server) domainJobs() []func(context.Context) {
+	return nil
+}

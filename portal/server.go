@@ -1,0 +1,237 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"cleancity/portal/apperr"
+	"cleancity/portal/areas"
+	"cleancity/portal/store"
+)
+
+// maxBodyLimit is the hard cap fasthttp enforces before a handler runs: the
+// largest body any route accepts (four 8 MiB photos plus form fields).
+const maxBodyLimit = 36 << 20
+
+// Server is the HTTP application with the domain services it serves.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	now       func() time.Time
+	app       *fiber.App
+	store     *store.Store
+	validator *Validator
+	csp       string
+
+	// largeBodies maps a POST path prefix to its body cap.
+	largeBodies map[string]int
+	// errorWriters render errors for path prefixes with their own error
+	// format (Open311).
+	errorWriters map[string]func(c *fiber.Ctx, status int, p errorPayload) error
+
+	// background work started by Start, stopped by Shutdown.
+	bgCancel context.CancelFunc
+	bgDone   chan struct{}
+
+	Areas *areas.Service
+}
+
+// New opens the store, prepares every domain service (collections and
+// indexes are created idempotently), seeds the demo city when asked, and
+// builds the Fiber app. The caller owns the returned server and must call
+// Shutdown.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	val, err := NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, store.Config{
+		MongoURI: cfg.MongoURI,
+		DataDir:  cfg.DataDir,
+		Database: cfg.Database,
+		Logger:   log,
+		Debug:    cfg.LogLevel == "debug",
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:          cfg,
+		log:          log,
+		now:          cfg.Now,
+		store:        st,
+		validator:    val,
+		csp:          contentSecurityPolicy(cfg.TileURL),
+		largeBodies:  map[string]int{},
+		errorWriters: map[string]func(*fiber.Ctx, int, errorPayload) error{},
+	}
+	if err := s.initServices(ctx); err != nil {
+		_ = st.Close(context.Background())
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := s.seedDemo(ctx); err != nil {
+			_ = st.Close(context.Background())
+			return nil, fmt.Errorf("seed demo city: %w", err)
+		}
+	}
+	s.app = s.newApp()
+	return s, nil
+}
+
+// initServices builds each domain service and creates its indexes.
+func (s *Server) initServices(ctx context.Context) error {
+	s.Areas = areas.NewService(s.store.DB, s.log, s.now)
+	if err := s.Areas.Init(ctx); err != nil {
+		return fmt.Errorf("areas: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) newApp() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "cleancity",
+		BodyLimit:             maxBodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10,
+		// The portal may run behind a load balancer; trust X-Forwarded-For
+		// only from loopback and private proxies.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          []string{"127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"},
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		StrictRouting:           false,
+		CaseSensitive:           true,
+	})
+	s.app = app
+	app.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody)
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	api := app.Group("/api/v1")
+	s.registerAreaRoutes(api)
+	s.registerRoutes(api)
+
+	// Unknown API routes are JSON 404s.
+	app.All("/api/*", func(c *fiber.Ctx) error {
+		return apperr.New(apperr.NotFound, msg(languageOf(c), "没有这个接口", "no such API route"))
+	})
+	s.registerFrontend(app)
+	return app
+}
+
+// App exposes the Fiber app for in-process tests (app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Store exposes the open store (tests, CLI commands).
+func (s *Server) Store() *store.Store { return s.store }
+
+// Serve accepts connections on ln until Shutdown. Background work starts here.
+func (s *Server) Serve(ln net.Listener) error {
+	s.startBackground()
+	err := s.app.Listener(ln)
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting, drains in-flight requests (up to the configured
+// timeout), stops background work, closes the driver and stops the embedded
+// store, in that order.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.app != nil {
+		dctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
+		if err := s.app.ShutdownWithContext(dctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		cancel()
+	}
+	if s.bgCancel != nil {
+		s.bgCancel()
+		<-s.bgDone
+	}
+	if err := s.store.Close(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// startBackground runs the periodic work of this process: area cache
+// refresh and the domains' sweepers, all safe to run in several processes.
+func (s *Server) startBackground() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.bgCancel = cancel
+	s.bgDone = make(chan struct{})
+	jobs := s.backgroundJobs()
+	go func() {
+		defer close(s.bgDone)
+		done := make(chan struct{}, len(jobs))
+		for _, job := range jobs {
+			go func() {
+				job(ctx)
+				done <- struct{}{}
+			}()
+		}
+		for range jobs {
+			<-done
+		}
+	}()
+}
+
+func (s *Server) backgroundJobs() []func(context.Context) {
+	jobs := []func(context.Context){
+		func(ctx context.Context) { s.Areas.Watch(ctx, 5*time.Second) },
+	}
+	return append(jobs, s.domainJobs()...)
+}
+
+type healthResponse struct {
+	Status string `json:"status"`
+	Store  string `json:"store,omitempty"`
+	Time   string `json:"time"`
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(healthResponse{Status: "ok", Time: s.now().UTC().Format(time.RFC3339)})
+}
+
+// readyz answers 200 only when the store answers a ping within one second.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readiness: store ping failed", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(healthResponse{Status: "unavailable", Store: "unreachable", Time: s.now().UTC().Format(time.RFC3339)})
+	}
+	kind := "mongodb"
+	if s.store.Embedded {
+		kind = "embedded"
+	}
+	return c.JSON(healthResponse{Status: "ready", Store: kind, Time: s.now().UTC().Format(time.RFC3339)})
+}
+
+// isAPIPath reports whether a path belongs to an API (never to the web UI).
+func isAPIPath(p string) bool {
+	return strings.HasPrefix(p, "/api/") || p == "/api" || strings.HasPrefix(p, "/open311/")
+}
