@@ -29,5 +29,7 @@ func (s *Server) seedDemo(ctx context.Context) error {
 
 // demoSteps lists the domains' demo seeders, run in order after the areas.
 func (s *Server) demoSteps() []func(context.Context) error {
-	return nil
+	return []func(context.Context) error{
+		s.demoAccounts,
+	}
 }

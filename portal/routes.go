@@ -9,9 +9,12 @@ import (
 // registerRoutes registers each domain area's routes under /api/v1. Each
 // area lives in its own file with its own register function.
 func (s *Server) registerRoutes(api fiber.Router) {
+	s.registerAuthRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).
 func (s *Server) domainJobs() []func(context.Context) {
-	return nil
+	return []func(context.Context){
+		func(ctx context.Context) { s.Auth.RunSweeper(ctx, authSweepInterval) },
+	}
 }

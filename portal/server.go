@@ -13,6 +13,7 @@ import (
 
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
+	"cleancity/portal/auth"
 	"cleancity/portal/store"
 )
 
@@ -41,6 +42,7 @@ type Server struct {
 	bgDone   chan struct{}
 
 	Areas *areas.Service
+	Auth  *auth.Service
 }
 
 // New opens the store, prepares every domain service (collections and
@@ -101,6 +103,9 @@ func (s *Server) initServices(ctx context.Context) error {
 	if err := s.Areas.Init(ctx); err != nil {
 		return fmt.Errorf("areas: %w", err)
 	}
+	if err := s.initAuth(ctx); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
 	return nil
 }
 
@@ -123,7 +128,7 @@ func (s *Server) newApp() *fiber.App {
 		CaseSensitive:           true,
 	})
 	s.app = app
-	app.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody)
+	app.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
