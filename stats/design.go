@@ -154,6 +154,15 @@ type stratumInfo struct {
 	psus    []int32
 }
 
+// RowSink takes rows one at a time, for example from a database cursor.
+// Add returns a *FieldError wrapping ErrWeight, ErrValue, ErrFPC or
+// ErrInvalid for a bad row. *Builder implements it.
+type RowSink interface {
+	Add(row Row) error
+}
+
+var _ RowSink = (*Builder)(nil)
+
 // Builder accumulates rows one at a time. For uncalibrated designs it keeps
 // only sums per (PSU, domain) cell: weight, weighted values and weighted
 // squares, so memory grows with PSUs x domains, not with rows. A Builder is
