@@ -372,7 +372,13 @@ func (b *Builder) Add(r Row) error {
 func (b *Builder) accumulate(psu, d int32, w float64, vals []float64) {
 	key := uint64(uint32(psu))<<32 | uint64(uint32(d))
 	c := b.lastCell
-	if c < 0 || key != b.lastKey {
+	if !b.spec.Clustered {
+		// Every row is a new PSU, so it is a new cell: no index needed.
+		c = int32(len(b.cellPSU))
+		b.cellPSU = append(b.cellPSU, psu)
+		b.cellDom = append(b.cellDom, d)
+		b.sums = append(b.sums, make([]float64, b.stride)...)
+	} else if c < 0 || key != b.lastKey {
 		var ok bool
 		c, ok = b.cellIdx[key]
 		if !ok {
