@@ -1,0 +1,453 @@
+package survey
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+
+	"cleancity/portal/apperr"
+	"cleancity/stats"
+)
+
+// The analysis choices shared by the results and the reproduce arguments,
+// so `portal stats estimate` on the exported CSV gives the same numbers.
+const (
+	ciMethod = stats.CILogit
+	ciLevel  = 0.95
+	// Strata with a single responding community (possible in small street
+	// strata) use R's "adjust" rather than failing.
+	lonelyPolicy = stats.LonelyAdjust
+	// Raking to convergence, as `portal stats estimate` does.
+	rakeMaxIter = 200
+	rakeEpsilon = 1e-9
+)
+
+// CSV column names (also the stats variables).
+const (
+	ColStratum   = "stratum"
+	ColPSU       = "psu"
+	ColWeight    = "weight"
+	ColSatisfied = "satisfied"
+	ColAware     = "aware"
+	ColCorrect   = "correct"
+	ColAnswered  = "answered"
+	ColDistrict  = "district"
+	ColStreet    = "street"
+	ColAgeGroup  = "age_group"
+	ColSex       = "sex"
+	ColAgeSex    = "agesex"
+)
+
+// Indicator names in results.
+const (
+	IndSatisfaction = "satisfaction"
+	// IndAwareness is the per-respondent awareness rate (share at or above
+	// the quiz cut-off).
+	IndAwareness = "awareness"
+	// IndAwarenessItems is the per-question awareness rate: correct answers
+	// over questions answered, a ratio estimator.
+	IndAwarenessItems = "awareness_items"
+)
+
+// Estimate is one indicator over one domain.
+type Estimate struct {
+	Indicator string
+	Value     float64
+	SE        float64
+	// CI is absent (HasCI false) for the ratio.
+	HasCI      bool
+	CILow      float64
+	CIHigh     float64
+	Deff       float64
+	DeffValid  bool
+	N          int
+	DF         int
+	PointMeets bool
+	// Verdict against the threshold: meets, below, inconclusive; "" for
+	// the ratio.
+	Verdict stats.Verdict
+}
+
+// DomainResult holds the estimates of one domain.
+type DomainResult struct {
+	Domain    string
+	Estimates []Estimate
+}
+
+// Results are a round's weighted estimates.
+type Results struct {
+	RoundID    string
+	Threshold  float64
+	By         string
+	Design     stats.DesignInfo
+	Calibrated bool
+	Overall    []Estimate
+	Domains    []DomainResult
+}
+
+// ByLevels are the supported domain variables of results.
+var ByLevels = []string{"", ColDistrict, ColStreet}
+
+// row is the compact view of an accepted response the estimates need.
+type row struct {
+	unit      string
+	district  string
+	street    string
+	stratum   string
+	satisfied int
+	aware     int
+	correct   int
+	answered  int
+	ageGroup  string
+	sex       string
+}
+
+// Results estimates the round's rates from its accepted responses,
+// streamed from the store: overall and, when by is district or street, per
+// domain. Design weights come from the plan and the accepted counts;
+// calibration from the round's census when it asks for it.
+func (s *Service) Results(ctx context.Context, r *Round, by string) (*Results, error) {
+	if !validBy(by) {
+		return nil, apperr.Field("by", "must be district, street or empty")
+	}
+	var sv *stats.Survey
+	var err error
+	for attempt := 0; ; attempt++ {
+		sv, err = s.buildSurvey(ctx, r, by)
+		// A review between counting and streaming changes the weights:
+		// start again with fresh counts.
+		if errors.Is(err, errCountsMoved) && attempt < 3 {
+			continue
+		}
+		break
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{RoundID: r.ID, Threshold: r.Threshold, By: by, Design: sv.Info(), Calibrated: sv.Calibrated()}
+	if res.Overall, err = estimates(sv, stats.Overall, r.Threshold); err != nil {
+		return nil, err
+	}
+	if by != "" {
+		for _, lv := range sv.Domains() {
+			est, err := estimates(sv, stats.InDomain(lv), r.Threshold)
+			if err != nil {
+				return nil, fmt.Errorf("domain %s: %w", lv, err)
+			}
+			res.Domains = append(res.Domains, DomainResult{Domain: lv, Estimates: est})
+		}
+	}
+	return res, nil
+}
+
+func validBy(by string) bool {
+	for _, b := range ByLevels {
+		if by == b {
+			return true
+		}
+	}
+	return false
+}
+
+var errCountsMoved = errors.New("accepted counts changed while reading")
+
+// ErrNoData means a round has no accepted response to estimate from.
+var ErrNoData = apperr.New(apperr.Conflict, "the round has no accepted responses yet")
+
+func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.Survey, error) {
+	accepted, err := s.store.CountByUnit(ctx, r.ID, Accepted)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range accepted {
+		total += n
+	}
+	if total == 0 {
+		return nil, ErrNoData
+	}
+	spec := r.statsSpec()
+	b, err := stats.NewBuilder(spec)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	seen := map[string]int{}
+	err = s.eachRow(ctx, r, func(x row) error {
+		seen[x.unit]++
+		w, ok := DesignWeight(&r.Plan, x.unit, accepted)
+		if !ok {
+			return errCountsMoved
+		}
+		sr := stats.Row{Weight: w, Stratum: x.stratum, PSU: x.unit,
+			Values: []float64{float64(x.satisfied), float64(x.aware), float64(x.correct), float64(x.answered)}}
+		switch by {
+		case ColDistrict:
+			sr.Domain = x.district
+		case ColStreet:
+			sr.Domain = x.street
+		}
+		sr.Cells = r.cells(x)
+		if err := b.Add(sr); err != nil {
+			return fmt.Errorf("results: unit %s: %w", x.unit, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for u, n := range accepted {
+		if seen[u] != n {
+			return nil, errCountsMoved
+		}
+	}
+	sv, err := b.Build()
+	if err != nil {
+		return nil, statsError(err)
+	}
+	return sv, nil
+}
+
+// statsError turns design problems the data can cause into conflicts the
+// official can act on.
+func statsError(err error) error {
+	switch {
+	case errors.Is(err, stats.ErrCalibration):
+		return apperr.Wrap(apperr.Conflict, err, "the census cells do not match the sample (a cell has no respondent); fix the census or the calibration mode")
+	case errors.Is(err, stats.ErrNoConvergence):
+		return apperr.Wrap(apperr.Conflict, err, "raking did not converge")
+	case errors.Is(err, stats.ErrLonelyPSU), errors.Is(err, stats.ErrEmpty):
+		return apperr.Wrap(apperr.Conflict, err, "not enough responding communities for a variance")
+	}
+	return fmt.Errorf("results: %w", err)
+}
+
+// eachRow streams the accepted responses as rows.
+func (s *Service) eachRow(ctx context.Context, r *Round, fn func(row) error) error {
+	units := make(map[string]Unit, len(r.Plan.Units))
+	for _, u := range r.Plan.Units {
+		units[u.ID] = u
+	}
+	return s.store.EachAccepted(ctx, r.ID, func(resp Response) error {
+		u := units[resp.Unit]
+		return fn(row{unit: resp.Unit, district: resp.District, street: u.Street, stratum: resp.Stratum,
+			satisfied: resp.Satisfied, aware: resp.Aware, correct: resp.Correct, answered: resp.Answered,
+			ageGroup: resp.AgeGroup, sex: resp.Sex})
+	})
+}
+
+var statsVariables = []string{ColSatisfied, ColAware, ColCorrect, ColAnswered}
+
+func (r *Round) statsSpec() stats.Spec {
+	spec := stats.Spec{Variables: statsVariables, Stratified: true, Clustered: true, Lonely: lonelyPolicy}
+	age, sex, joint := r.CensusMargins()
+	switch r.Calibration {
+	case CalibratePostStratify:
+		spec.Calibrations = []stats.Calibration{{Kind: stats.PostStratify, Margins: []stats.Margin{{Name: ColAgeSex, Population: joint}}}}
+	case CalibrateRake:
+		spec.Calibrations = []stats.Calibration{{Kind: stats.Rake, MaxIter: rakeMaxIter, Epsilon: rakeEpsilon,
+			Margins: []stats.Margin{{Name: ColAgeGroup, Population: age}, {Name: ColSex, Population: sex}}}}
+	}
+	return spec
+}
+
+func (r *Round) cells(x row) []string {
+	switch r.Calibration {
+	case CalibratePostStratify:
+		return []string{x.ageGroup + "|" + x.sex}
+	case CalibrateRake:
+		return []string{x.ageGroup, x.sex}
+	}
+	return nil
+}
+
+func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate, error) {
+	var out []Estimate
+	for _, ind := range []struct{ name, col string }{{IndSatisfaction, ColSatisfied}, {IndAwareness, ColAware}} {
+		e, iv, err := sv.Proportion(ind.col, d, ciMethod, ciLevel)
+		est := Estimate{Indicator: ind.name}
+		switch {
+		case errors.Is(err, stats.ErrUndefined):
+			// A rate of exactly 0 or 1 has no logit interval; report the
+			// point with a degenerate interval rather than nothing.
+			e, err = sv.Mean(ind.col, d)
+			if err != nil {
+				return nil, statsError(err)
+			}
+			iv = stats.Interval{Low: e.Value, High: e.Value, Method: ciMethod, Level: ciLevel}
+		case err != nil:
+			return nil, statsError(err)
+		}
+		j := stats.Judge(e.Value, iv, threshold)
+		est.Value, est.SE, est.N, est.DF = e.Value, e.SE, e.N, e.DF
+		est.HasCI, est.CILow, est.CIHigh = true, iv.Low, iv.High
+		est.Deff, est.DeffValid = e.Deff, e.DeffValid
+		est.PointMeets, est.Verdict = j.PointMeets, j.Verdict
+		out = append(out, est)
+	}
+	e, err := sv.Ratio(ColCorrect, ColAnswered, d)
+	if err != nil {
+		return nil, statsError(err)
+	}
+	out = append(out, Estimate{Indicator: IndAwarenessItems, Value: e.Value, SE: e.SE, N: e.N, DF: e.DF, PointMeets: e.Value >= threshold})
+	return out, nil
+}
+
+// Reproduction is how to recompute the results from the exported CSV.
+type Reproduction struct {
+	// Args are the words after `portal stats estimate`, one command per
+	// entry: the overall estimates, then the domain estimates when asked.
+	Args [][]string
+	// Files are the calibration files the args name, with their content.
+	Files map[string]string
+}
+
+// Reproduce returns the `portal stats estimate` arguments that recompute
+// the results from the CSV (saved as dataFile) and the calibration files.
+// The CSV's indicator "satisfied" is the satisfaction rate, "aware" the
+// per-respondent awareness and "correct/answered" the per-question one.
+func (r *Round) Reproduce(dataFile, by string) Reproduction {
+	base := []string{"--data", dataFile, "--format", "json",
+		"--indicator", ColSatisfied, "--indicator", ColAware, "--ratio", ColCorrect + "/" + ColAnswered,
+		"--weight", ColWeight, "--strata", ColStratum, "--cluster", ColPSU,
+		"--ci", ciMethod.String(), "--level", strconv.FormatFloat(ciLevel, 'g', -1, 64),
+		"--threshold", strconv.FormatFloat(r.Threshold, 'g', -1, 64), "--lonely-psu", lonelyPolicy.String()}
+	rep := Reproduction{Files: map[string]string{}}
+	age, sex, joint := r.CensusMargins()
+	switch r.Calibration {
+	case CalibratePostStratify:
+		base = append(base, "--poststratify", ColAgeSex+"="+ColAgeSex+".csv")
+		rep.Files[ColAgeSex+".csv"] = targetsCSV(ColAgeSex, joint)
+	case CalibrateRake:
+		base = append(base, "--rake", ColAgeGroup+"="+ColAgeGroup+".csv", "--rake", ColSex+"="+ColSex+".csv")
+		rep.Files[ColAgeGroup+".csv"] = targetsCSV(ColAgeGroup, age)
+		rep.Files[ColSex+".csv"] = targetsCSV(ColSex, sex)
+	}
+	rep.Args = append(rep.Args, base)
+	if by != "" {
+		rep.Args = append(rep.Args, append(append([]string(nil), base...), "--by", by))
+	}
+	return rep
+}
+
+// targetsCSV renders calibration targets as `portal stats estimate` and
+// R read them: columns COL and Freq.
+func targetsCSV(col string, pop map[string]float64) string {
+	keys := make([]string, 0, len(pop))
+	for k := range pop {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b []byte
+	b = append(b, col+",Freq\n"...)
+	for _, k := range keys {
+		b = append(b, strconv.Quote(k)+","+strconv.FormatFloat(pop[k], 'g', -1, 64)+"\n"...)
+	}
+	return string(b)
+}
+
+// TargetsCSV returns one calibration file of the round by its name
+// (age_group.csv, sex.csv, agesex.csv).
+func (r *Round) TargetsCSV(name string) (string, bool) {
+	age, sex, joint := r.CensusMargins()
+	if len(r.Census) == 0 {
+		return "", false
+	}
+	switch name {
+	case ColAgeGroup + ".csv":
+		return targetsCSV(ColAgeGroup, age), true
+	case ColSex + ".csv":
+		return targetsCSV(ColSex, sex), true
+	case ColAgeSex + ".csv":
+		return targetsCSV(ColAgeSex, joint), true
+	}
+	return "", false
+}
+
+// CSVHeader is the export's header.
+var CSVHeader = []string{ColStratum, ColPSU, ColWeight, ColSatisfied, ColAware, ColCorrect, ColAnswered,
+	ColDistrict, ColStreet, ColAgeGroup, ColSex, ColAgeSex, "years_resident", "district_res",
+	"communities_in_stratum", "residents_in_unit", "accepted_in_unit", "response_id"}
+
+// ExportCSV writes one row per accepted response with the design columns
+// (stratum, psu, weight), the indicators, the demographics and the
+// calibration cells, streamed from the store.
+func (s *Service) ExportCSV(ctx context.Context, r *Round, w io.Writer) error {
+	for attempt := 0; ; attempt++ {
+		err := s.exportOnce(ctx, r, w, attempt)
+		if errors.Is(err, errCountsMoved) && attempt < 3 {
+			continue
+		}
+		return err
+	}
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (s *Service) exportOnce(ctx context.Context, r *Round, w io.Writer, attempt int) error {
+	accepted, err := s.store.CountByUnit(ctx, r.ID, Accepted)
+	if err != nil {
+		return err
+	}
+	// Once bytes are out, a retry would corrupt the file: only the first
+	// attempt may restart, and only before anything was written.
+	cw := &countingWriter{w: w}
+	out := csv.NewWriter(cw)
+	if err := out.Write(CSVHeader); err != nil {
+		return err
+	}
+	units := map[string]Unit{}
+	for _, u := range r.Plan.Units {
+		units[u.ID] = u
+	}
+	strata := map[string]int{}
+	for _, st := range r.Plan.Strata {
+		strata[st.ID] = st.Communities
+	}
+	rec := make([]string, len(CSVHeader))
+	seen := map[string]int{}
+	err = s.store.EachAccepted(ctx, r.ID, func(resp Response) error {
+		seen[resp.Unit]++
+		wgt, ok := DesignWeight(&r.Plan, resp.Unit, accepted)
+		if !ok {
+			return errCountsMoved
+		}
+		u := units[resp.Unit]
+		years := ""
+		if resp.YearsResident >= 0 {
+			years = strconv.Itoa(resp.YearsResident)
+		}
+		rec = append(rec[:0], resp.Stratum, resp.Unit, strconv.FormatFloat(wgt, 'g', -1, 64),
+			strconv.Itoa(resp.Satisfied), strconv.Itoa(resp.Aware), strconv.Itoa(resp.Correct), strconv.Itoa(resp.Answered),
+			resp.District, u.Street, resp.AgeGroup, resp.Sex, resp.AgeGroup+"|"+resp.Sex, years, resp.DistrictRes,
+			strconv.Itoa(strata[resp.Stratum]), strconv.Itoa(u.Residents), strconv.Itoa(accepted[resp.Unit]), resp.ID)
+		return out.Write(rec)
+	})
+	if err == nil {
+		for u, n := range accepted {
+			if seen[u] != n {
+				err = errCountsMoved
+			}
+		}
+	}
+	if errors.Is(err, errCountsMoved) && (attempt > 0 || cw.n > 0) {
+		return apperr.New(apperr.Conflict, "responses were reviewed during the export; download again")
+	}
+	if err != nil {
+		return err
+	}
+	out.Flush()
+	return out.Error()
+}

@@ -1,0 +1,111 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cleancity/portal/apperr"
+)
+
+// Sentinel errors the store returns (wrapped in *apperr.Error with the
+// matching code, so they reach clients as 404 and 409).
+var (
+	ErrNotFound = apperr.New(apperr.NotFound, "not found")
+	// ErrDuplicate is a unique key clash: the same questionnaire version,
+	// round id, or (round, client id) of a response.
+	ErrDuplicate = apperr.New(apperr.Conflict, "already exists")
+	// ErrVersion is a lost optimistic-concurrency race.
+	ErrVersion = apperr.New(apperr.Conflict, "changed by someone else; reload and retry")
+)
+
+// IsDuplicate reports whether err is a unique key clash.
+func IsDuplicate(err error) bool { return errors.Is(err, ErrDuplicate) }
+
+// IsNotFound reports whether err means a missing document.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Assignment gives a volunteer (by username) one unit of a round.
+type Assignment struct {
+	RoundID    string
+	Unit       string
+	Volunteer  string
+	AssignedBy string
+	AssignedAt time.Time
+}
+
+// ResponseFilter selects responses of a round for review.
+type ResponseFilter struct {
+	RoundID   string
+	Status    ResponseStatus
+	Unit      string
+	Volunteer string
+	District  string
+	Flagged   *bool
+	// After is the last id of the previous page; results are in id order.
+	After string
+	Limit int
+}
+
+// Review is a supervisor's decision on one response.
+type Review struct {
+	Status ResponseStatus
+	Reason string
+	By     string
+	At     time.Time
+}
+
+// Store keeps questionnaires, rounds, assignments and responses.
+type Store interface {
+	// CreateQuestionnaire saves a new questionnaire version; ErrDuplicate
+	// when that (id, version) exists.
+	CreateQuestionnaire(ctx context.Context, q Questionnaire) error
+	// FindQuestionnaire returns one version; ErrNotFound.
+	FindQuestionnaire(ctx context.Context, id string, version int) (Questionnaire, error)
+	// ListQuestionnaires returns every version, by id and version.
+	ListQuestionnaires(ctx context.Context) ([]Questionnaire, error)
+
+	// CreateRound saves a new round; ErrDuplicate when the id exists.
+	CreateRound(ctx context.Context, r Round) error
+	// FindRound returns a round; ErrNotFound.
+	FindRound(ctx context.Context, id string) (Round, error)
+	// ListRounds returns every round, newest first.
+	ListRounds(ctx context.Context) ([]Round, error)
+	// UpdateRound replaces a round whose stored version is r.Version and
+	// stores r.Version+1; ErrVersion when it changed meanwhile, ErrNotFound.
+	UpdateRound(ctx context.Context, r Round) (Round, error)
+
+	// AddAssignments saves assignments, ignoring ones that exist.
+	AddAssignments(ctx context.Context, list []Assignment) error
+	// RemoveAssignment deletes one; ErrNotFound.
+	RemoveAssignment(ctx context.Context, roundID, unit, volunteer string) error
+	// ListAssignments returns a round's assignments, of one volunteer when
+	// volunteer is not empty, by unit.
+	ListAssignments(ctx context.Context, roundID, volunteer string) ([]Assignment, error)
+
+	// InsertResponses inserts new responses and returns one error per
+	// response: nil, ErrDuplicate for a (round, client id) that exists, or
+	// another error.
+	InsertResponses(ctx context.Context, list []Response) []error
+	// FindResponsesByClientID returns the stored responses with those
+	// client ids, keyed by client id.
+	FindResponsesByClientID(ctx context.Context, roundID string, clientIDs []string) (map[string]Response, error)
+	// FindResponse returns one response by id; ErrNotFound.
+	FindResponse(ctx context.Context, roundID, id string) (Response, error)
+	// ListResponses returns a page of responses.
+	ListResponses(ctx context.Context, f ResponseFilter) ([]Response, error)
+	// ReviewResponse records a decision on a response whose version is
+	// version; ErrVersion, ErrNotFound.
+	ReviewResponse(ctx context.Context, roundID, id string, version int64, rv Review) (Response, error)
+	// CountByUnit returns the number of responses with the status per unit.
+	CountByUnit(ctx context.Context, roundID string, status ResponseStatus) (map[string]int, error)
+	// VolunteerStarts returns the start times of a volunteer's responses in
+	// the round started in [from, to].
+	VolunteerStarts(ctx context.Context, roundID, volunteer string, from, to time.Time) ([]time.Time, error)
+	// SeenAnswerHashes returns which of the answer hashes the volunteer
+	// already sent in the round.
+	SeenAnswerHashes(ctx context.Context, roundID, volunteer string, hashes []string) (map[string]bool, error)
+	// EachAccepted streams the accepted responses of a round (answers left
+	// out) to fn, in id order, stopping at fn's first error.
+	EachAccepted(ctx context.Context, roundID string, fn func(Response) error) error
+}

@@ -1,0 +1,444 @@
+// Package surveydb is the survey store on MongoDB (and the embedded
+// FerretDB): questionnaires, rounds, assignments and responses. It uses
+// only what both support (see DESIGN.md): unique compound indexes,
+// conditional single-document updates with a version field, insertMany,
+// and $match/$group($sum) aggregation.
+package surveydb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"cleancity/survey"
+)
+
+// Collection names.
+const (
+	CollQuestionnaires = "survey_questionnaires"
+	CollRounds         = "survey_rounds"
+	CollAssignments    = "survey_assignments"
+	CollResponses      = "survey_responses"
+)
+
+// Store implements survey.Store.
+type Store struct {
+	db          *mongo.Database
+	forms       *mongo.Collection
+	rounds      *mongo.Collection
+	assignments *mongo.Collection
+	responses   *mongo.Collection
+}
+
+var _ survey.Store = (*Store)(nil)
+
+// New returns the store over db; call EnsureIndexes once at start.
+func New(db *mongo.Database) *Store {
+	return &Store{
+		db:          db,
+		forms:       db.Collection(CollQuestionnaires),
+		rounds:      db.Collection(CollRounds),
+		assignments: db.Collection(CollAssignments),
+		responses:   db.Collection(CollResponses),
+	}
+}
+
+// EnsureIndexes creates the collections' indexes (idempotent).
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	type ix struct {
+		c      *mongo.Collection
+		keys   bson.D
+		name   string
+		unique bool
+	}
+	list := []ix{
+		{s.forms, bson.D{{Key: "qid", Value: 1}, {Key: "version", Value: 1}}, "qid_version", true},
+		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "unit", Value: 1}, {Key: "volunteer", Value: 1}}, "round_unit_volunteer", true},
+		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}}, "round_volunteer", false},
+		// Offline phones retry: one response per (round, client id).
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "client_id", Value: 1}}, "round_client", true},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "status", Value: 1}, {Key: "unit", Value: 1}}, "round_status_unit", false},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}, {Key: "started_at", Value: 1}}, "round_volunteer_started", false},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}, {Key: "answers_hash", Value: 1}}, "round_volunteer_answers", false},
+	}
+	for _, i := range list {
+		opts := options.Index().SetName(i.name)
+		if i.unique {
+			opts.SetUnique(true)
+		}
+		if _, err := i.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: i.keys, Options: opts}); err != nil {
+			return fmt.Errorf("create index %s.%s: %w", i.c.Name(), i.name, err)
+		}
+	}
+	return nil
+}
+
+// translate maps driver errors to the survey sentinels.
+func translate(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return fmt.Errorf("%s: %w", op, survey.ErrNotFound)
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%s: %w", op, survey.ErrDuplicate)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// CreateQuestionnaire implements survey.Store.
+func (s *Store) CreateQuestionnaire(ctx context.Context, q survey.Questionnaire) error {
+	_, err := s.forms.InsertOne(ctx, toFormDoc(q))
+	return translate("create questionnaire", err)
+}
+
+// FindQuestionnaire implements survey.Store.
+func (s *Store) FindQuestionnaire(ctx context.Context, id string, version int) (survey.Questionnaire, error) {
+	var d formDoc
+	err := s.forms.FindOne(ctx, bson.D{{Key: "qid", Value: id}, {Key: "version", Value: version}}).Decode(&d)
+	if err != nil {
+		return survey.Questionnaire{}, translate("find questionnaire", err)
+	}
+	return d.toQuestionnaire(), nil
+}
+
+// ListQuestionnaires implements survey.Store.
+func (s *Store) ListQuestionnaires(ctx context.Context) ([]survey.Questionnaire, error) {
+	cur, err := s.forms.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "qid", Value: 1}, {Key: "version", Value: 1}}))
+	if err != nil {
+		return nil, translate("list questionnaires", err)
+	}
+	var docs []formDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("list questionnaires", err)
+	}
+	out := make([]survey.Questionnaire, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.toQuestionnaire())
+	}
+	return out, nil
+}
+
+// CreateRound implements survey.Store.
+func (s *Store) CreateRound(ctx context.Context, r survey.Round) error {
+	_, err := s.rounds.InsertOne(ctx, toRoundDoc(r))
+	return translate("create round", err)
+}
+
+// FindRound implements survey.Store.
+func (s *Store) FindRound(ctx context.Context, id string) (survey.Round, error) {
+	var d roundDoc
+	if err := s.rounds.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return survey.Round{}, translate("find round", err)
+	}
+	return d.toRound(), nil
+}
+
+// ListRounds implements survey.Store.
+func (s *Store) ListRounds(ctx context.Context) ([]survey.Round, error) {
+	cur, err := s.rounds.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "starts_on", Value: -1}, {Key: "created_at", Value: -1}}))
+	if err != nil {
+		return nil, translate("list rounds", err)
+	}
+	var docs []roundDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("list rounds", err)
+	}
+	out := make([]survey.Round, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.toRound())
+	}
+	return out, nil
+}
+
+// UpdateRound implements survey.Store.
+func (s *Store) UpdateRound(ctx context.Context, r survey.Round) (survey.Round, error) {
+	prev := r.Version
+	r.Version++
+	res, err := s.rounds.ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: prev}}, toRoundDoc(r))
+	if err != nil {
+		return survey.Round{}, translate("update round", err)
+	}
+	if res.MatchedCount == 0 {
+		if _, err := s.FindRound(ctx, r.ID); err != nil {
+			return survey.Round{}, err
+		}
+		return survey.Round{}, fmt.Errorf("update round: %w", survey.ErrVersion)
+	}
+	return r, nil
+}
+
+// AddAssignments implements survey.Store.
+func (s *Store) AddAssignments(ctx context.Context, list []survey.Assignment) error {
+	if len(list) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(list))
+	for _, a := range list {
+		models = append(models, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "round_id", Value: a.RoundID}, {Key: "unit", Value: a.Unit}, {Key: "volunteer", Value: a.Volunteer}}).
+			SetUpdate(bson.D{{Key: "$setOnInsert", Value: bson.D{
+				{Key: "assigned_by", Value: a.AssignedBy}, {Key: "assigned_at", Value: a.AssignedAt}}}}).
+			SetUpsert(true))
+	}
+	_, err := s.assignments.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if mongo.IsDuplicateKeyError(err) {
+		// Two requests upserted the same pair at once: it exists, as asked.
+		return nil
+	}
+	return translate("add assignments", err)
+}
+
+// RemoveAssignment implements survey.Store.
+func (s *Store) RemoveAssignment(ctx context.Context, roundID, unit, volunteer string) error {
+	res, err := s.assignments.DeleteOne(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "unit", Value: unit}, {Key: "volunteer", Value: volunteer}})
+	if err != nil {
+		return translate("remove assignment", err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("remove assignment: %w", survey.ErrNotFound)
+	}
+	return nil
+}
+
+// ListAssignments implements survey.Store.
+func (s *Store) ListAssignments(ctx context.Context, roundID, volunteer string) ([]survey.Assignment, error) {
+	f := bson.D{{Key: "round_id", Value: roundID}}
+	if volunteer != "" {
+		f = append(f, bson.E{Key: "volunteer", Value: volunteer})
+	}
+	cur, err := s.assignments.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "unit", Value: 1}, {Key: "volunteer", Value: 1}}))
+	if err != nil {
+		return nil, translate("list assignments", err)
+	}
+	var docs []assignmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("list assignments", err)
+	}
+	out := make([]survey.Assignment, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, survey.Assignment{RoundID: d.RoundID, Unit: d.Unit, Volunteer: d.Volunteer, AssignedBy: d.AssignedBy, AssignedAt: d.AssignedAt})
+	}
+	return out, nil
+}
+
+// InsertResponses implements survey.Store with one unordered insertMany:
+// duplicates fail alone and the rest are stored.
+func (s *Store) InsertResponses(ctx context.Context, list []survey.Response) []error {
+	errs := make([]error, len(list))
+	if len(list) == 0 {
+		return errs
+	}
+	docs := make([]any, len(list))
+	for i, r := range list {
+		docs[i] = toResponseDoc(r)
+	}
+	_, err := s.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil && len(bwe.WriteErrors) == 0 {
+		for i := range errs {
+			errs[i] = translate("insert responses", err)
+		}
+		return errs
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Index < 0 || we.Index >= len(errs) {
+			continue
+		}
+		if we.Code == 11000 || we.Code == 11001 || we.Code == 12582 {
+			errs[we.Index] = fmt.Errorf("insert response: %w", survey.ErrDuplicate)
+		} else {
+			errs[we.Index] = fmt.Errorf("insert response: %w", we)
+		}
+	}
+	return errs
+}
+
+// FindResponsesByClientID implements survey.Store.
+func (s *Store) FindResponsesByClientID(ctx context.Context, roundID string, clientIDs []string) (map[string]survey.Response, error) {
+	out := map[string]survey.Response{}
+	if len(clientIDs) == 0 {
+		return out, nil
+	}
+	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "client_id", Value: bson.D{{Key: "$in", Value: clientIDs}}}})
+	if err != nil {
+		return nil, translate("find responses", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d responseDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, translate("decode response", err)
+		}
+		out[d.ClientID] = d.toResponse()
+	}
+	return out, translate("find responses", cur.Err())
+}
+
+// FindResponse implements survey.Store.
+func (s *Store) FindResponse(ctx context.Context, roundID, id string) (survey.Response, error) {
+	var d responseDoc
+	if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "round_id", Value: roundID}}).Decode(&d); err != nil {
+		return survey.Response{}, translate("find response", err)
+	}
+	return d.toResponse(), nil
+}
+
+// ListResponses implements survey.Store.
+func (s *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]survey.Response, error) {
+	q := bson.D{{Key: "round_id", Value: f.RoundID}}
+	if f.Status != "" {
+		q = append(q, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	if f.Unit != "" {
+		q = append(q, bson.E{Key: "unit", Value: f.Unit})
+	}
+	if f.Volunteer != "" {
+		q = append(q, bson.E{Key: "volunteer", Value: f.Volunteer})
+	}
+	if f.District != "" {
+		q = append(q, bson.E{Key: "district", Value: f.District})
+	}
+	if f.Flagged != nil {
+		q = append(q, bson.E{Key: "flagged", Value: *f.Flagged})
+	}
+	if f.After != "" {
+		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: f.After}}})
+	}
+	cur, err := s.responses.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(f.Limit)))
+	if err != nil {
+		return nil, translate("list responses", err)
+	}
+	var docs []responseDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("list responses", err)
+	}
+	out := make([]survey.Response, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.toResponse())
+	}
+	return out, nil
+}
+
+// ReviewResponse implements survey.Store.
+func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version int64, rv survey.Review) (survey.Response, error) {
+	var d responseDoc
+	err := s.responses.FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "round_id", Value: roundID}, {Key: "version", Value: version}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: string(rv.Status)}, {Key: "reason", Value: rv.Reason},
+				{Key: "reviewed_by", Value: rv.By}, {Key: "reviewed_at", Value: rv.At}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+		},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		if _, ferr := s.FindResponse(ctx, roundID, id); ferr != nil {
+			return survey.Response{}, ferr
+		}
+		return survey.Response{}, fmt.Errorf("review response: %w", survey.ErrVersion)
+	}
+	if err != nil {
+		return survey.Response{}, translate("review response", err)
+	}
+	return d.toResponse(), nil
+}
+
+// CountByUnit implements survey.Store with $match + $group($sum).
+func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
+	pipe := mongo.Pipeline{
+		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(status)}}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$unit"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	}
+	cur, err := s.responses.Aggregate(ctx, pipe)
+	if err != nil {
+		return nil, translate("count responses", err)
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate("count responses", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.N
+	}
+	return out, nil
+}
+
+// VolunteerStarts implements survey.Store.
+func (s *Store) VolunteerStarts(ctx context.Context, roundID, volunteer string, from, to time.Time) ([]time.Time, error) {
+	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "volunteer", Value: volunteer},
+		{Key: "started_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}},
+		options.Find().SetProjection(bson.D{{Key: "started_at", Value: 1}}))
+	if err != nil {
+		return nil, translate("volunteer starts", err)
+	}
+	var rows []struct {
+		StartedAt time.Time `bson:"started_at"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate("volunteer starts", err)
+	}
+	out := make([]time.Time, len(rows))
+	for i, r := range rows {
+		out[i] = r.StartedAt
+	}
+	return out, nil
+}
+
+// SeenAnswerHashes implements survey.Store.
+func (s *Store) SeenAnswerHashes(ctx context.Context, roundID, volunteer string, hashes []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "volunteer", Value: volunteer},
+		{Key: "answers_hash", Value: bson.D{{Key: "$in", Value: hashes}}}},
+		options.Find().SetProjection(bson.D{{Key: "answers_hash", Value: 1}}))
+	if err != nil {
+		return nil, translate("seen answers", err)
+	}
+	var rows []struct {
+		H string `bson:"answers_hash"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate("seen answers", err)
+	}
+	for _, r := range rows {
+		out[r.H] = true
+	}
+	return out, nil
+}
+
+// EachAccepted implements survey.Store: a projected cursor, so memory stays
+// flat however large the round.
+func (s *Store) EachAccepted(ctx context.Context, roundID string, fn func(survey.Response) error) error {
+	cur, err := s.responses.Find(ctx,
+		bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(survey.Accepted)}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(2000).
+			SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "gps", Value: 0}, {Key: "content_hash", Value: 0}, {Key: "answers_hash", Value: 0}}))
+	if err != nil {
+		return translate("stream responses", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d responseDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate("decode response", err)
+		}
+		if err := fn(d.toResponse()); err != nil {
+			return err
+		}
+	}
+	return translate("stream responses", cur.Err())
+}
