@@ -1,0 +1,216 @@
+package complaints_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"cleancity/complaints"
+	"cleancity/complaints/complaintdb"
+	"cleancity/portal/apperr"
+	"cleancity/portal/store/storetest"
+)
+
+// fakeLocator is a city of one square: lat 27.80-27.90, lon 113.10-113.20,
+// with two communities.
+type fakeLocator struct{}
+
+var errOutside = errors.New("outside")
+
+func (fakeLocator) Locate(lat, lon float64) (complaints.Place, error) {
+	if lat < 27.8 || lat > 27.9 || lon < 113.1 || lon > 113.2 {
+		return complaints.Place{}, errOutside
+	}
+	return complaints.Place{GridID: "D01-S01-C01-G1", CommunityID: "D01-S01-C01", StreetID: "D01-S01",
+		DistrictID: "D01", LeadDepartment: "office-D01-S01"}, nil
+}
+
+func (fakeLocator) Community(id string) (complaints.Place, bool) {
+	if id != "D01-S01-C01" {
+		return complaints.Place{}, false
+	}
+	return complaints.Place{CommunityID: id, StreetID: "D01-S01", DistrictID: "D01", LeadDepartment: "office-D01-S01"}, true
+}
+
+func (fakeLocator) DepartmentOfType(typ, street string) (string, bool) {
+	m := map[string]string{"sanitation": "sanitation", "city_management": "citymgmt", "market": "market",
+		"health": "health", "patriotic_health": "aiweiban", "housing": "housing", "water": "water"}
+	d, ok := m[typ]
+	return d, ok
+}
+
+func (fakeLocator) DepartmentExists(id string) bool {
+	return id == "sanitation" || id == "citymgmt" || id == "office-D01-S01"
+}
+
+func (fakeLocator) Outside(err error) bool { return errors.Is(err, errOutside) }
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newService(t *testing.T) (*complaints.Service, *clock, *complaintdb.Store) {
+	t.Helper()
+	db := storetest.DB(t)
+	st := complaintdb.New(db)
+	clk := &clock{t: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	svc := complaints.NewService(st, fakeLocator{}, clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := svc.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return svc, clk, st
+}
+
+var (
+	dept     = complaints.Actor{ID: "u-dept", Name: "环卫处", Role: complaints.RoleDepartment, Scope: "sanitation"}
+	official = complaints.Actor{ID: "u-off", Name: "创卫办", Role: complaints.RoleOfficial}
+)
+
+func mustFile(t *testing.T, svc *complaints.Service, lat, lon float64) *complaints.Filed {
+	t.Helper()
+	f, err := svc.File(context.Background(), complaints.Actor{Role: complaints.RoleAnonymous}, complaints.FileInput{
+		Category: "garbage", Description: "小区门口垃圾三天没有清运", Point: &complaints.Point{Lat: lat, Lon: lon},
+	})
+	if err != nil {
+		t.Fatalf("file: %v", err)
+	}
+	return f
+}
+
+func TestFileRouteAndWorkflow(t *testing.T) {
+	ctx := context.Background()
+	svc, clk, _ := newService(t)
+	f := mustFile(t, svc, 27.85, 113.15)
+	c := f.Complaint
+	if c.Department != "sanitation" || c.Status != complaints.StatusSubmitted || c.Version != 1 {
+		t.Fatalf("filed %+v", c)
+	}
+	if want := clk.Now().Add(24 * time.Hour); !c.DueAt.Equal(want) {
+		t.Errorf("due %v, want %v", c.DueAt, want)
+	}
+	if f.Secret == "" || len(c.ID) != complaints.CodeLength {
+		t.Errorf("secret %q id %q", f.Secret, c.ID)
+	}
+	steps := []complaints.ActInput{
+		{Action: complaints.ActionAccept, Version: 1},
+		{Action: complaints.ActionStart, Version: 2},
+		{Action: complaints.ActionResolve, Version: 3, Note: "已清运"},
+	}
+	for _, in := range steps {
+		if _, err := svc.Act(ctx, dept, c.ID, in); err != nil {
+			t.Fatalf("%s: %v", in.Action, err)
+		}
+	}
+	// A stale version is a conflict.
+	_, err := svc.Act(ctx, dept, c.ID, complaints.ActInput{Action: complaints.ActionStart, Version: 3})
+	if !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("stale: %v", err)
+	}
+	got, err := svc.Feedback(ctx, complaints.Actor{}, c.ID, complaints.FeedbackInput{Secret: f.Secret, Confirm: true, Rating: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != complaints.StatusClosed || got.Version != 5 || len(got.Events) != 5 {
+		t.Fatalf("closed %+v", got)
+	}
+	evs, err := svc.Events(ctx, complaints.EventCursor{}, 100)
+	if err != nil || len(evs) != 5 {
+		t.Fatalf("events %d %v", len(evs), err)
+	}
+	for i, e := range evs {
+		if e.Seq != i+1 {
+			t.Errorf("event %d seq %d", i, e.Seq)
+		}
+	}
+}
+
+func TestConcurrentSweepersIssueOneNoticePerLevel(t *testing.T) {
+	ctx := context.Background()
+	svc, clk, st := newService(t)
+	// A second service on the same store stands for a second process.
+	other := complaints.NewService(st, fakeLocator{}, clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := other.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 6 {
+		ids = append(ids, mustFile(t, svc, 27.81+float64(i)*0.01, 113.15).Complaint.ID)
+	}
+	total := complaints.SweepResult{}
+	sweepBoth := func() {
+		var wg sync.WaitGroup
+		res := make([]complaints.SweepResult, 2)
+		for i, s := range []*complaints.Service{svc, other} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := s.Sweep(ctx)
+				if err != nil {
+					t.Errorf("sweep: %v", err)
+				}
+				res[i] = r
+			}()
+		}
+		wg.Wait()
+		for _, r := range res {
+			total.Notices += r.Notices
+			total.Published += r.Published
+		}
+	}
+	clk.Advance(25 * time.Hour)
+	sweepBoth()
+	sweepBoth() // nothing more is due yet
+	if total.Notices != 6 {
+		t.Fatalf("after level 1: %d notices, want 6", total.Notices)
+	}
+	clk.Advance(13 * time.Hour)
+	sweepBoth()
+	clk.Advance(13 * time.Hour)
+	sweepBoth()
+	if total.Notices != 12 || total.Published != 6 {
+		t.Fatalf("notices %d published %d, want 12 and 6", total.Notices, total.Published)
+	}
+	for _, id := range ids {
+		c, err := st.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.NoticeLevel != 2 || !c.Published || len(c.Notices) != 2 || c.Version != 4 || len(c.Events) != 4 {
+			t.Errorf("%s: level %d published %v notices %d version %d events %d", id, c.NoticeLevel, c.Published, len(c.Notices), c.Version, len(c.Events))
+		}
+	}
+}
+
+func TestDuplicatesAndJoin(t *testing.T) {
+	ctx := context.Background()
+	svc, _, _ := newService(t)
+	first := mustFile(t, svc, 27.85, 113.15)
+	near := mustFile(t, svc, 27.8502, 113.1502) // about 30 m away
+	if len(near.Duplicates) != 1 || near.Duplicates[0].ID != first.Complaint.ID {
+		t.Fatalf("duplicates %+v", near.Duplicates)
+	}
+	far := mustFile(t, svc, 27.852, 113.15) // about 220 m away
+	if len(far.Duplicates) != 0 {
+		t.Fatalf("far duplicates %+v", far.Duplicates)
+	}
+	me := complaints.Actor{ID: "u1", Role: complaints.RoleResident}
+	c, err := svc.Join(ctx, me, first.Complaint.ID)
+	if err != nil || c.Supporters != 1 {
+		t.Fatalf("join: %v %+v", err, c)
+	}
+	if _, err := svc.Join(ctx, me, first.Complaint.ID); !errors.Is(err, complaints.ErrAlreadyJoined) {
+		t.Fatalf("second join: %v", err)
+	}
+}

@@ -1,0 +1,129 @@
+package complaints
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps complaints, categories, photos and the outbox. Methods return
+// *apperr.Error values: not_found for unknown ids, conflict for a taken id or
+// an event sequence number someone else claimed; anything else is internal.
+type Store interface {
+	CategoryStore
+	CaseStore
+	PhotoStore
+	OutboxStore
+}
+
+// CategoryStore keeps the categories.
+type CategoryStore interface {
+	// Categories returns every category, sorted by code.
+	Categories(ctx context.Context) ([]Category, error)
+	// PutCategory creates or replaces a category.
+	PutCategory(ctx context.Context, c Category) error
+	// SeedCategories inserts the categories that do not exist yet and
+	// returns how many it inserted.
+	SeedCategories(ctx context.Context, cats []Category) (int, error)
+}
+
+// CaseStore keeps the complaints and their events.
+type CaseStore interface {
+	// Create stores a new complaint whose Events hold its first event.
+	// A taken id is ErrCodeTaken (conflict).
+	Create(ctx context.Context, c *Complaint) error
+	// CreateMany stores complaints in bulk (demo data, imports); ids must be new.
+	CreateMany(ctx context.Context, cs []*Complaint) error
+	// Get returns one complaint; an unknown id is ErrNotFound.
+	Get(ctx context.Context, id string) (*Complaint, error)
+	// Apply records ev, the event number prev.Version+1, and stores next as
+	// the complaint's state. Recording the event is the claim: when another
+	// change took that number first, Apply returns ErrStale (conflict) and
+	// stores nothing.
+	Apply(ctx context.Context, prev, next *Complaint, ev Event) error
+	// List returns the complaints matching f, sorted as f asks, at most
+	// f.Limit of them (after f.After).
+	List(ctx context.Context, f Filter) ([]*Complaint, error)
+	// SweepCandidates returns the ids of open complaints due before now
+	// that are not yet published, and of complaints resolved before
+	// resolvedBefore.
+	SweepCandidates(ctx context.Context, now, resolvedBefore time.Time) ([]string, error)
+	// Events returns events in (At, ID) order after the cursor, at most limit.
+	Events(ctx context.Context, after EventCursor, limit int) ([]Event, error)
+	// CellEntries returns the duplicate-index entries under the keys.
+	CellEntries(ctx context.Context, keys []string) ([]CellEntry, error)
+	// AddCellEntry indexes a complaint under a key (the newest 30 are kept).
+	AddCellEntry(ctx context.Context, key string, e CellEntry) error
+}
+
+// PhotoStore keeps photo files.
+type PhotoStore interface {
+	// PutPhoto stores a JPEG and returns its id.
+	PutPhoto(ctx context.Context, name string, data []byte) (string, error)
+	// Photo returns a stored JPEG; an unknown id is not_found.
+	Photo(ctx context.Context, id string) ([]byte, error)
+	// DeletePhoto removes a stored photo (best effort clean-up).
+	DeletePhoto(ctx context.Context, id string) error
+}
+
+// OutboxStore keeps notifications until they are delivered.
+type OutboxStore interface {
+	// Enqueue stores messages; a message whose id exists is skipped, so
+	// enqueueing is idempotent.
+	Enqueue(ctx context.Context, msgs []Message) error
+	// DueMessages returns pending messages due at now, oldest first.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
+	// ClaimMessage claims one delivery attempt of a message in a lease
+	// slot; false means another process has it.
+	ClaimMessage(ctx context.Context, id string, attempt int, slot int64, owner string, now time.Time) (bool, error)
+	// MessageDone records a delivery; MessageFailed a failed attempt, with
+	// the next try (or dead).
+	MessageDone(ctx context.Context, id string, now time.Time) error
+	MessageFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string, dead bool) error
+	// Message returns one message (tests, admin).
+	Message(ctx context.Context, id string) (Message, error)
+	// PruneLeases deletes lease claims older than before.
+	PruneLeases(ctx context.Context, before time.Time) error
+}
+
+// CellEntry is one complaint in the duplicate index.
+type CellEntry struct {
+	ID      string
+	Point   *Point
+	FiledAt time.Time
+}
+
+// EventCursor is a position in the event feed.
+type EventCursor struct {
+	At time.Time
+	ID string
+}
+
+// Filter selects complaints for lists and exports.
+type Filter struct {
+	Statuses    []Status
+	Category    string
+	DistrictID  string
+	StreetID    string
+	Department  string
+	ReporterID  string
+	Overdue     *bool
+	NoticeLevel *int
+	Published   *bool
+	From, To    time.Time // filed in [From, To)
+	Text        string
+	// Now is the time "overdue" is judged at.
+	Now time.Time
+	// Sort is a field (filed_at, due_at, updated_at) with an optional "-"
+	// for descending; the id breaks ties in the same direction.
+	Sort  string
+	After *Cursor
+	Limit int
+	// Fields limits the loaded fields to the list view (no history).
+	Summary bool
+}
+
+// Cursor is the position after the last row of a page.
+type Cursor struct {
+	Value time.Time
+	ID    string
+}
