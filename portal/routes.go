@@ -10,6 +10,7 @@ import (
 // area lives in its own file with its own register function.
 func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
+	s.registerConfigRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).
