@@ -35,7 +35,7 @@ func tooMany(retry int) *Error {
 // RequestsPerClient in the current window.
 func (s *Service) AllowClient(ctx context.Context, addr string) error {
 	start, end, retry := s.window()
-	n, err := s.st.hit(ctx, limitID("ip", addr, start), end)
+	n, err := s.hit(ctx, limitID("ip", addr, start), end)
 	if err != nil {
 		return err
 	}
@@ -61,8 +61,30 @@ func (s *Service) checkFailures(ctx context.Context, username string) error {
 
 func (s *Service) recordFailure(ctx context.Context, username string) error {
 	start, end, _ := s.window()
-	_, err := s.st.hit(ctx, limitID("fail", username, start), end)
+	_, err := s.hit(ctx, limitID("fail", username, start), end)
 	return err
+}
+
+// hit increments a counter with the process's hits on the same key in
+// line: FerretDB v1 applies concurrent $inc as read-modify-write and loses
+// some, so without this a burst of parallel requests from one client would
+// count low. Across processes on FerretDB a simultaneous hit can still be
+// lost, so the limit may be exceeded by at most one per extra process and
+// collision; on MongoDB the count is exact.
+func (s *Service) hit(ctx context.Context, id string, expires time.Time) (int64, error) {
+	mu := &s.hitLocks[fnv32(id)%uint32(len(s.hitLocks))]
+	mu.Lock()
+	defer mu.Unlock()
+	return s.st.hit(ctx, id, expires)
+}
+
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
 
 // Sweep deletes expired rate-limit counters and long-expired sessions.

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -57,6 +59,10 @@ type Service struct {
 	// dummyHash is verified for unknown usernames so that they take as
 	// long as a wrong password.
 	dummyHash string
+	// verifications counts password checks (tests compare the paths).
+	verifications atomic.Int64
+	// hitLocks serialise this process's rate-limit hits per key.
+	hitLocks [64]sync.Mutex
 }
 
 // NewService returns a service; call Init before use.
@@ -111,6 +117,7 @@ func (s *Service) check(ctx context.Context, pw, encoded string) (bool, error) {
 		return false, err
 	}
 	defer s.release()
+	s.verifications.Add(1)
 	return CheckPassword(pw, encoded)
 }
 
@@ -328,7 +335,7 @@ func (s *Service) StartSession(ctx context.Context, u User, client ClientInfo) (
 		client.UserAgent = client.UserAgent[:256]
 	}
 	err := s.st.insertSession(ctx, sessionDoc{
-		ID: sid, UserID: u.ID, TokenHash: hashToken(refresh), UsedHashes: []string{},
+		ID: sid, UserID: u.ID, TokenHash: hashToken(refresh),
 		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(RefreshTokenTTL),
 		ClientIP: client.IP, UserAgent: client.UserAgent,
 	})
@@ -350,8 +357,8 @@ func (s *Service) sessionFor(u User, sid, refresh string) (Session, error) {
 // Refresh rotates a refresh token: the presented token stops working and a
 // new pair is returned. Presenting a token that was already rotated away
 // is taken as theft: the whole family is revoked (ErrRefreshReused), so
-// both the thief and the user must sign in again. Errors: Unauthorized,
-// Forbidden (disabled).
+// both the thief and the user must sign in again. Two requests racing with
+// one token count as reuse too. Errors: Unauthorized.
 func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 	sid, ok := splitRefreshToken(token)
 	if !ok {
@@ -359,13 +366,32 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 	}
 	now := s.now().UTC()
 	h := hashToken(token)
-	next := newRefreshToken(sid)
-	sess, ok, err := s.st.rotateSession(ctx, sid, h, hashToken(next), now)
+	sess, found, err := s.st.sessionByID(ctx, sid)
 	if err != nil {
 		return Session{}, err
 	}
-	if !ok {
-		return Session{}, s.refreshFailed(ctx, sid, h)
+	if !found {
+		return Session{}, ErrInvalidToken
+	}
+	if sess.TokenHash != h {
+		used, err := s.st.isUsed(ctx, h)
+		if err != nil {
+			return Session{}, err
+		}
+		if used {
+			return Session{}, s.reused(ctx, sess)
+		}
+		return Session{}, ErrInvalidToken
+	}
+	if sess.Revoked || !now.Before(sess.ExpiresAt) {
+		return Session{}, ErrInvalidToken
+	}
+	claimed, err := s.st.claimToken(ctx, h, sid, sess.ExpiresAt)
+	if err != nil {
+		return Session{}, err
+	}
+	if !claimed {
+		return Session{}, s.reused(ctx, sess)
 	}
 	u, err := s.st.userByID(ctx, sess.UserID)
 	if errors.Is(err, ErrUserNotFound) {
@@ -379,31 +405,22 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 		_ = s.st.revokeSession(ctx, sid, "user disabled")
 		return Session{}, ErrInvalidToken
 	}
+	next := newRefreshToken(sid)
+	if err := s.st.advanceSession(ctx, sid, hashToken(next), now); err != nil {
+		return Session{}, err
+	}
 	return s.sessionFor(u, sid, next)
 }
 
-// refreshFailed tells reuse from a plain invalid token, revoking the
-// family on reuse.
-func (s *Service) refreshFailed(ctx context.Context, sid, h string) error {
-	sess, found, err := s.st.sessionByID(ctx, sid)
-	if err != nil {
-		return err
-	}
-	if !found {
-		return ErrInvalidToken
-	}
-	for _, used := range sess.UsedHashes {
-		if used == h {
-			if !sess.Revoked {
-				if err := s.st.revokeSession(ctx, sid, "refresh token reuse"); err != nil {
-					return err
-				}
-				s.log.Warn("refresh token reused: session revoked", "session", sid, "user_id", sess.UserID)
-			}
-			return ErrRefreshReused
+// reused revokes a family whose rotated token was presented again.
+func (s *Service) reused(ctx context.Context, sess sessionDoc) error {
+	if !sess.Revoked {
+		if err := s.st.revokeSession(ctx, sess.ID, "refresh token reuse"); err != nil {
+			return err
 		}
+		s.log.Warn("refresh token reused: session revoked", "session", sess.ID, "user_id", sess.UserID)
 	}
-	return ErrInvalidToken
+	return ErrRefreshReused
 }
 
 // Logout revokes the session of a refresh token and/or a session id (from

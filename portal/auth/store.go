@@ -17,6 +17,7 @@ const (
 	collUsers    = "users"
 	collSessions = "auth_sessions"
 	collLimits   = "auth_limits"
+	collUsed     = "auth_used_tokens"
 )
 
 type userDoc struct {
@@ -56,9 +57,8 @@ type sessionDoc struct {
 	ID        string `bson:"_id"`
 	UserID    string `bson:"user_id"`
 	TokenHash string `bson:"token_hash"`
-	// UsedHashes are the family's earlier (rotated) tokens: presenting
-	// one of them again is reuse, and revokes the family.
-	UsedHashes   []string  `bson:"used_hashes"`
+	// Generation counts rotations.
+	Generation   int64     `bson:"generation"`
 	Revoked      bool      `bson:"revoked"`
 	RevokeReason string    `bson:"revoke_reason,omitempty"`
 	CreatedAt    time.Time `bson:"created_at"`
@@ -68,6 +68,17 @@ type sessionDoc struct {
 	UserAgent    string    `bson:"user_agent,omitempty"`
 }
 
+// usedDoc records a refresh token that was rotated away. Its _id is the
+// token's hash: inserting it is how a rotation claims the token, because a
+// duplicate-key insert is the one write FerretDB v1 makes atomic under
+// concurrency (its conditional updates are not). Presenting a token whose
+// usedDoc exists is reuse.
+type usedDoc struct {
+	ID        string    `bson:"_id"`
+	SessionID string    `bson:"session_id"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
 // limitDoc is one fixed-window counter.
 type limitDoc struct {
 	ID        string    `bson:"_id"`
@@ -75,40 +86,37 @@ type limitDoc struct {
 	ExpiresAt time.Time `bson:"expires_at"`
 }
 
-// maxUsedHashes bounds a family's reuse memory; a family refreshed more
-// often than this within 30 days forgets its oldest tokens.
-const maxUsedHashes = 64
-
 // store is the auth data in MongoDB (or FerretDB).
 type store struct {
 	users    *mongo.Collection
 	sessions *mongo.Collection
 	limits   *mongo.Collection
+	used     *mongo.Collection
 }
 
 func newStore(db *mongo.Database) *store {
-	return &store{users: db.Collection(collUsers), sessions: db.Collection(collSessions), limits: db.Collection(collLimits)}
+	return &store{users: db.Collection(collUsers), sessions: db.Collection(collSessions), limits: db.Collection(collLimits), used: db.Collection(collUsed)}
 }
 
-// ensureIndexes creates the indexes (idempotent). FerretDB v1 has no TTL
-// indexes, so expired sessions and counters are deleted by Sweep.
+// ensureIndexes creates the indexes (idempotent). Each index is created on
+// its own: FerretDB v1.24 drops the connection when one createIndexes
+// command lists two or more indexes that already exist (every restart).
+// FerretDB v1 has no TTL indexes, so Sweep deletes expired documents.
 func (st *store) ensureIndexes(ctx context.Context) error {
-	if _, err := st.users.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true).SetName("username_unique")},
-		{Keys: bson.D{{Key: "role", Value: 1}, {Key: "username", Value: 1}}, Options: options.Index().SetName("role_username")},
-	}); err != nil {
-		return fmt.Errorf("users indexes: %w", err)
-	}
-	if _, err := st.sessions.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user_id")},
-		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
-	}); err != nil {
-		return fmt.Errorf("sessions indexes: %w", err)
-	}
-	if _, err := st.limits.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
-	}); err != nil {
-		return fmt.Errorf("limits indexes: %w", err)
+	for _, ix := range []struct {
+		coll  *mongo.Collection
+		model mongo.IndexModel
+	}{
+		{st.users, mongo.IndexModel{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true).SetName("username_unique")}},
+		{st.users, mongo.IndexModel{Keys: bson.D{{Key: "role", Value: 1}, {Key: "username", Value: 1}}, Options: options.Index().SetName("role_username")}},
+		{st.sessions, mongo.IndexModel{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user_id")}},
+		{st.sessions, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")}},
+		{st.limits, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")}},
+		{st.used, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")}},
+	} {
+		if _, err := ix.coll.Indexes().CreateOne(ctx, ix.model); err != nil {
+			return fmt.Errorf("%s index: %w", ix.coll.Name(), err)
+		}
 	}
 	return nil
 }
@@ -238,38 +246,46 @@ func (st *store) sessionByID(ctx context.Context, id string) (sessionDoc, bool, 
 	return d, true, nil
 }
 
-// rotateSession swaps the family's current token hash old for new in one
-// conditional update, so of two requests presenting the same token only
-// one wins. It reports false when the token is not the family's current,
-// live one.
-func (st *store) rotateSession(ctx context.Context, sid, oldHash, newHash string, now time.Time) (sessionDoc, bool, error) {
-	filter := bson.D{
-		{Key: "_id", Value: sid},
-		{Key: "token_hash", Value: oldHash},
-		{Key: "revoked", Value: false},
-		{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now}}},
+// claimToken records a refresh token hash as used. It reports false when
+// the hash was already claimed: of several requests presenting one token,
+// exactly one gets true, on MongoDB and on FerretDB alike.
+func (st *store) claimToken(ctx context.Context, hash, sid string, expires time.Time) (bool, error) {
+	_, err := st.used.InsertOne(ctx, usedDoc{ID: hash, SessionID: sid, ExpiresAt: expires})
+	if isDuplicate(err) {
+		return false, nil
 	}
-	update := bson.D{
+	if err != nil {
+		return false, fmt.Errorf("claim refresh token: %w", err)
+	}
+	return true, nil
+}
+
+// isUsed reports whether a refresh token hash was rotated away.
+func (st *store) isUsed(ctx context.Context, hash string) (bool, error) {
+	err := st.used.FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find used token: %w", err)
+	}
+	return true, nil
+}
+
+// advanceSession stores the family's new current token hash.
+func (st *store) advanceSession(ctx context.Context, sid, newHash string, now time.Time) error {
+	_, err := st.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: sid}}, bson.D{
 		{Key: "$set", Value: bson.D{
 			{Key: "token_hash", Value: newHash},
 			{Key: "last_used_at", Value: now},
 			{Key: "expires_at", Value: now.Add(RefreshTokenTTL)},
 		}},
-		{Key: "$push", Value: bson.D{{Key: "used_hashes", Value: bson.D{
-			{Key: "$each", Value: bson.A{oldHash}},
-			{Key: "$slice", Value: -maxUsedHashes},
-		}}}},
-	}
-	var d sessionDoc
-	err := st.sessions.FindOneAndUpdate(ctx, filter, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, false, nil
-	}
+		{Key: "$inc", Value: bson.D{{Key: "generation", Value: int64(1)}}},
+	})
 	if err != nil {
-		return d, false, fmt.Errorf("rotate session: %w", err)
+		return fmt.Errorf("advance session: %w", err)
 	}
-	return d, true, nil
+	return nil
 }
 
 func (st *store) revokeSession(ctx context.Context, sid, reason string) error {
@@ -292,7 +308,9 @@ func (st *store) revokeUserSessions(ctx context.Context, userID, reason string) 
 
 // hit adds one to a fixed-window counter and returns the new count. Two
 // processes creating the same window at once race on the upsert; the loser
-// gets a duplicate key and simply retries the increment.
+// gets a duplicate key and simply retries the increment. On MongoDB $inc is
+// atomic; FerretDB v1 loses increments that run concurrently, so the
+// service serialises hits per key within a process (see Service.hit).
 func (st *store) hit(ctx context.Context, id string, expires time.Time) (int64, error) {
 	update := bson.D{
 		{Key: "$inc", Value: bson.D{{Key: "count", Value: int64(1)}}},
@@ -333,9 +351,13 @@ func (st *store) sweep(ctx context.Context, now time.Time) (int64, int64, error)
 	if err != nil {
 		return 0, 0, fmt.Errorf("sweep limits: %w", err)
 	}
-	sr, err := st.sessions.DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now.Add(-7 * 24 * time.Hour)}}}})
+	old := bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now.Add(-7 * 24 * time.Hour)}}}}
+	sr, err := st.sessions.DeleteMany(ctx, old)
 	if err != nil {
 		return lr.DeletedCount, 0, fmt.Errorf("sweep sessions: %w", err)
+	}
+	if _, err := st.used.DeleteMany(ctx, old); err != nil {
+		return lr.DeletedCount, sr.DeletedCount, fmt.Errorf("sweep used tokens: %w", err)
 	}
 	return lr.DeletedCount, sr.DeletedCount, nil
 }
