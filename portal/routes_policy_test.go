@@ -1,0 +1,225 @@
+package portal_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"cleancity/portal"
+	"cleancity/portal/portaltest"
+)
+
+var updateMatrix = flag.Bool("update", false, "rewrite testdata/route-matrix.md from routePolicy")
+
+// access says who may call a route.
+type access struct {
+	public bool
+	roles  []portal.Role
+	// note is shown in the route matrix (scope rules and such).
+	note string
+}
+
+func public(note string) access { return access{public: true, note: note} }
+
+func only(note string, roles ...portal.Role) access { return access{roles: roles, note: note} }
+
+var (
+	rRes   = portal.RoleResident
+	rVol   = portal.RoleVolunteer
+	rDept  = portal.RoleDepartment
+	rOff   = portal.RoleOfficial
+	rAdmin = portal.RoleAdmin
+	// allRoles in matrix column order.
+	allRoles = []portal.Role{rRes, rVol, rDept, rOff, rAdmin}
+)
+
+// routePolicy is the authorization table of every /api/v1 route, keyed by
+// "METHOD /path" exactly as registered. TestRoutePolicy fails for a route
+// missing here and for an entry without a route, so a new route cannot
+// slip through unguarded: whoever adds a route adds its line here, then
+// runs `go test ./portal -run TestRoutePolicy -update` to refresh
+// testdata/route-matrix.md.
+var routePolicy = map[string]access{
+	// Geography (foundation).
+	"GET /api/v1/areas":        public(""),
+	"GET /api/v1/areas/locate": public(""),
+	"GET /api/v1/areas/:id":    public(""),
+	"GET /api/v1/departments":  public(""),
+
+	// Web UI (frontend).
+	"GET /api/v1/config": public("map tiles, city id and UI settings"),
+
+	// Accounts (issue 3).
+	"POST /api/v1/auth/register": public("creates a resident; 120 auth requests/min per client address"),
+	"POST /api/v1/auth/login":    public("10 failed sign-ins/min per username"),
+	"POST /api/v1/auth/refresh":  public("rotates the refresh token; reuse revokes the family"),
+	"POST /api/v1/auth/logout":   public("revokes the refresh token's and/or the caller's session"),
+	"GET /api/v1/me":             only("", allRoles...),
+	"PATCH /api/v1/me":           only("password change needs the old one and ends other sessions", allRoles...),
+	"GET /api/v1/users":          only("", rAdmin),
+	"POST /api/v1/users":         only("any role; scope checked against areas", rAdmin),
+	"GET /api/v1/users/:id":      only("", rAdmin),
+	"PATCH /api/v1/users/:id":    only("not own role/disabled", rAdmin),
+}
+
+type routeKey struct{ method, path string }
+
+// apiRoutes lists the app's /api/v1 routes (HEAD mirrors GET and is left out).
+func apiRoutes(srv *portaltest.Server) []routeKey {
+	seen := map[routeKey]bool{}
+	var out []routeKey
+	for _, r := range srv.App().GetRoutes(true) {
+		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Method == http.MethodHead {
+			continue
+		}
+		k := routeKey{r.Method, r.Path}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].path != out[j].path {
+			return out[i].path < out[j].path
+		}
+		return out[i].method < out[j].method
+	})
+	return out
+}
+
+var paramPattern = regexp.MustCompile(`:[A-Za-z_][A-Za-z0-9_]*\??|\*`)
+
+// concrete fills route parameters with a well-formed id that names nothing.
+func concrete(path string) string {
+	return paramPattern.ReplaceAllString(path, "000000000000000000000000")
+}
+
+func TestRoutePolicy(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemo())
+	tokens := map[portal.Role]string{
+		rRes:   srv.Token(t, rRes, ""),
+		rVol:   srv.Token(t, rVol, ""),
+		rDept:  srv.Token(t, rDept, "sanitation"),
+		rOff:   srv.Token(t, rOff, ""),
+		rAdmin: srv.Token(t, rAdmin, ""),
+	}
+	routes := apiRoutes(srv)
+	if len(routes) < len(routePolicy)/2 {
+		t.Fatalf("only %d /api/v1 routes found: is the route walk broken?", len(routes))
+	}
+	registered := map[string]bool{}
+	var missing []string
+	for _, r := range routes {
+		key := r.method + " " + r.path
+		registered[key] = true
+		if _, ok := routePolicy[key]; !ok {
+			missing = append(missing, fmt.Sprintf("\t%q: only(\"\", ...roles), // or public(\"\")", key))
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("routes missing from routePolicy in portal/routes_policy_test.go (add who may call them):\n%s", strings.Join(missing, "\n"))
+	}
+	for key := range routePolicy {
+		if !registered[key] {
+			t.Errorf("routePolicy has %q but no such route is registered", key)
+		}
+	}
+
+	for _, r := range routes {
+		key := r.method + " " + r.path
+		pol, ok := routePolicy[key]
+		if !ok {
+			continue
+		}
+		t.Run(key, func(t *testing.T) {
+			send := func(token string) portaltest.Response {
+				req := portaltest.Request{Method: r.method, Path: concrete(r.path), Token: token}
+				if r.method == http.MethodPost || r.method == http.MethodPut || r.method == http.MethodPatch {
+					req.Body = "{}"
+					req.ContentType = "application/json"
+				}
+				return srv.Do(req)
+			}
+			if pol.public {
+				if resp := send(""); resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
+					t.Errorf("public route refused an anonymous caller: %d: %.200s", resp.Status, resp.Body)
+				}
+				return
+			}
+			if resp := send(""); resp.Status != http.StatusUnauthorized {
+				t.Errorf("anonymous: %d, want 401: %.200s", resp.Status, resp.Body)
+			}
+			for _, role := range allRoles {
+				resp := send(tokens[role])
+				allowed := slices.Contains(pol.roles, role)
+				switch {
+				case !allowed && resp.Status != http.StatusForbidden:
+					t.Errorf("%s: %d, want 403: %.200s", role, resp.Status, resp.Body)
+				case allowed && (resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden):
+					t.Errorf("%s: %d, want the role let through: %.200s", role, resp.Status, resp.Body)
+				}
+			}
+		})
+	}
+
+	md := routeMatrix(routes)
+	golden := filepath.Join("testdata", "route-matrix.md")
+	if *updateMatrix {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, md, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	have, err := os.ReadFile(golden)
+	if err != nil || !bytes.Equal(have, md) {
+		t.Errorf("%s is out of date: run go test ./portal -run TestRoutePolicy -update", golden)
+	}
+}
+
+// routeMatrix renders the policy of the registered routes as Markdown.
+func routeMatrix(routes []routeKey) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Route × role matrix\n\n")
+	b.WriteString("Generated by `go test ./portal -run TestRoutePolicy -update` from `routePolicy` in\n")
+	b.WriteString("portal/routes_policy_test.go, which the same test checks against every registered\n")
+	b.WriteString("/api/v1 route: 401 without a token, 403 for the roles marked –, and neither for ✓.\n")
+	b.WriteString("Scope rules (district officials, department staff) are enforced inside the services.\n\n")
+	b.WriteString("| Method | Path | anonymous |")
+	for _, r := range allRoles {
+		b.WriteString(" " + string(r) + " |")
+	}
+	b.WriteString(" Note |\n|---|---|---|")
+	for range allRoles {
+		b.WriteString("---|")
+	}
+	b.WriteString("---|\n")
+	for _, r := range routes {
+		pol, ok := routePolicy[r.method+" "+r.path]
+		if !ok {
+			continue
+		}
+		mark := func(yes bool) string {
+			if yes {
+				return "✓"
+			}
+			return "–"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s |", r.method, r.path, mark(pol.public))
+		for _, role := range allRoles {
+			b.WriteString(" " + mark(pol.public || slices.Contains(pol.roles, role)) + " |")
+		}
+		b.WriteString(" " + pol.note + " |\n")
+	}
+	return b.Bytes()
+}
