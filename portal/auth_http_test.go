@@ -595,3 +595,17 @@ func TestAdminUsers(t *testing.T) {
 		t.Errorf("get user: %d %s", r.Status, r.Body)
 	}
 }
+
+// BenchmarkLoginHTTP measures POST /api/v1/auth/login through the real app
+// and store at DefaultParams. Keep -benchtime under 120x: one client
+// address may make 120 auth requests a minute.
+func BenchmarkLoginHTTP(b *testing.B) {
+	srv := portaltest.NewServer(b, portaltest.WithDemo())
+	u := srv.CreateUser(b, "bench-user", portal.RoleResident, "")
+	body := map[string]string{"username": u.Username, "password": portaltest.TestPassword}
+	for b.Loop() {
+		if r := srv.PostJSON("/api/v1/auth/login", "", body); r.Status != 200 {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+}

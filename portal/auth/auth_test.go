@@ -368,3 +368,39 @@ func BenchmarkLogin(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAuthenticate measures the per-request cost of an access token:
+// signature and claims check plus the user and session reads.
+func BenchmarkAuthenticate(b *testing.B) {
+	s, err := NewService(Config{DB: storetest.DB(b), Secret: strings.Repeat("k", 32), Params: cheap,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Init(ctx); err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.CreateUser(ctx, NewUser{Username: "li.na", Password: "green-streets-42", Role: RoleResident})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess, err := s.StartSession(ctx, u, ClientInfo{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("token-only", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.tok.parse(sess.AccessToken); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("with-store", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := s.Authenticate(ctx, sess.AccessToken); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
