@@ -212,3 +212,21 @@ describe('offline queue', () => {
     expect(await q.cacheGet('nothing')).toBeUndefined()
   })
 })
+
+describe('server outcomes', async () => {
+  const { outcomeOf } = await import('../src/api/survey')
+  const cases: [string, Parameters<typeof outcomeOf>[0], string][] = [
+    ['created is sent', { client_id: 'a', status: 201, outcome: 'created' }, 'ok'],
+    ['a retry of a stored response is sent, not duplicated', { client_id: 'a', status: 200, outcome: 'duplicate' }, 'ok'],
+    ['invalid is rejected', { client_id: 'a', status: 400, outcome: 'invalid', error: { code: 'invalid', message: '答卷无效', fields: { 'answers.q1': '必答题' } } }, 'rejected'],
+    ['conflict (same UUID, other content) is rejected', { client_id: 'a', status: 409, outcome: 'conflict', error: { code: 'conflict', message: 'conflict' } }, 'rejected'],
+    ['forbidden is rejected', { client_id: 'a', status: 403, outcome: 'forbidden', error: { code: 'forbidden', message: 'no' } }, 'rejected'],
+    ['server trouble is retried', { client_id: 'a', status: 500, outcome: 'internal', error: { code: 'internal', message: 'x' } }, 'retry'],
+  ]
+  for (const [name, o, want] of cases) {
+    it(name, () => expect(outcomeOf(o).outcome).toBe(want))
+  }
+  it('names the failing fields in the reason', () => {
+    expect(outcomeOf(cases[2][1]).reason).toBe('答卷无效; answers.q1: 必答题')
+  })
+})

@@ -283,7 +283,7 @@ const en: typeof zh = {
     n: 'n',
     threshold: 'Threshold {pct}',
     verdict: 'Verdict',
-    verdicts: { pass: 'Meets the threshold', fail: 'Below the threshold', inconclusive: 'Inconclusive' },
+    verdicts: { meets: 'Meets the threshold', below: 'Below the threshold', inconclusive: 'Inconclusive' },
     byDistrict: 'Satisfaction by district',
     progress: 'Progress by community',
     compare: 'Compared with the previous round',

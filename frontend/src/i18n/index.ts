@@ -38,6 +38,6 @@ export function applyInitialLocale() {
 }
 
 /** pick returns the English or Chinese variant of a bilingual server value. */
-export function pick(zhText: string | undefined, enText: string | undefined): string {
+export function pick(zhText?: string, enText?: string): string {
   return currentLocale() === 'en' && enText ? enText : (zhText ?? enText ?? '')
 }

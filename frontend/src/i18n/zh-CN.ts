@@ -282,7 +282,7 @@ export default {
     n: '样本量',
     threshold: '达标线 {pct}',
     verdict: '结论',
-    verdicts: { pass: '达标', fail: '未达标', inconclusive: '尚不能确定' },
+    verdicts: { meets: '达标', below: '未达标', inconclusive: '尚不能确定' },
     byDistrict: '各区满意率',
     progress: '各社区完成进度',
     compare: '与上轮比较',

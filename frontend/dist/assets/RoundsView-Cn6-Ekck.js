@@ -1,1 +1,0 @@
-import{I as e,P as t,d as n,g as r,v as i,w as a,x as o}from"./index-BtxxlbV5.js";var s={class:`card`},c={class:`alert warn`},l=o({__name:`RoundsView`,setup(o){let{t:l}=n();return(n,o)=>(a(),i(`section`,s,[r(`p`,c,e(t(l)(`common.notAvailable`)),1)]))}});export{l as default};

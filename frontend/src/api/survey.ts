@@ -1,0 +1,214 @@
+// Survey API (issue 7). Shapes follow portal/survey_http.go.
+import { api, apiText, ApiError } from './client'
+import type { Item } from '../lib/questionnaire'
+import type { Interview, SendResult } from '../lib/queue'
+
+export interface Round {
+  id: string
+  name: string
+  name_en?: string
+  status: 'planned' | 'open' | 'closed'
+  questionnaire_id: string
+  questionnaire_version: number
+  threshold: number
+  starts_on: string
+  ends_on: string
+  previous_round_id?: string
+  units: number
+  target_total: number
+  plan?: {
+    stratum_level: string
+    strata: { id: string; name: string; name_en?: string; communities: number }[]
+    units: { id: string; name: string; name_en?: string; stratum: string; street: string; district: string; residents: number; target: number }[]
+  }
+  version: number
+}
+
+export interface MyUnit {
+  unit: string
+  name: string
+  name_en?: string
+  stratum: string
+  district: string
+  target: number
+  accepted: number
+  submitted: number
+  polygon?: GeoJSON.Geometry | null
+}
+
+interface OptionDTO {
+  value: string
+  label: string
+  label_zh: string
+  label_en?: string
+}
+
+interface ItemDTO {
+  id: string
+  type: string
+  role?: string
+  label: string
+  label_zh: string
+  label_en?: string
+  options?: OptionDTO[]
+  required: boolean
+  relevant?: string
+  constraint?: string
+  constraint_msg?: string
+  constraint_msg_en?: string
+}
+
+export interface QuestionnaireDTO {
+  id: string
+  version: number
+  title: string
+  title_en?: string
+  items: ItemDTO[]
+}
+
+export interface Questionnaire {
+  id: string
+  version: number
+  title: string
+  title_en?: string
+  items: Item[]
+}
+
+/** toQuestionnaire keeps both languages of every label, so switching language works offline. */
+export function toQuestionnaire(d: QuestionnaireDTO): Questionnaire {
+  return {
+    id: d.id,
+    version: d.version,
+    title: d.title,
+    title_en: d.title_en,
+    items: d.items.map((it) => ({
+      id: it.id,
+      type: it.type,
+      label: it.label_zh || it.label,
+      label_en: it.label_en,
+      required: it.required,
+      relevant: it.relevant,
+      constraint: it.constraint,
+      constraint_message: it.constraint_msg,
+      constraint_message_en: it.constraint_msg_en,
+      options: it.options?.map((o) => ({ value: o.value, label: o.label_zh || o.label, label_en: o.label_en })),
+    })),
+  }
+}
+
+export function listRounds(): Promise<Round[]> {
+  return api<{ rounds: Round[] }>('/rounds').then((r) => r.rounds ?? [])
+}
+
+export function getRound(id: string): Promise<Round> {
+  return api<Round>(`/rounds/${encodeURIComponent(id)}`)
+}
+
+export function myUnits(roundId: string): Promise<MyUnit[]> {
+  return api<{ units: MyUnit[] }>(`/rounds/${encodeURIComponent(roundId)}/assignments/me`).then((r) => r.units ?? [])
+}
+
+export function questionnaire(roundId: string): Promise<Questionnaire> {
+  return api<QuestionnaireDTO>(`/rounds/${encodeURIComponent(roundId)}/questionnaire`).then(toQuestionnaire)
+}
+
+interface OutcomeDTO {
+  client_id: string
+  status: number
+  outcome: 'created' | 'duplicate' | 'invalid' | 'forbidden' | 'conflict' | string
+  response?: { id: string; status: string; flags?: string[] }
+  error?: { code: string; message: string; fields?: Record<string, string> }
+}
+
+/** outcomeOf maps the server's per-response answer to the queue's outcome. */
+export function outcomeOf(o: OutcomeDTO): SendResult {
+  if (o.outcome === 'created' || o.outcome === 'duplicate' || o.status === 200 || o.status === 201) {
+    return { client_id: o.client_id, outcome: 'ok', server: { outcome: o.outcome, status: o.response?.status, flags: o.response?.flags ?? [] } }
+  }
+  if (o.status >= 500 || o.status === 429 || o.status === 401) return { client_id: o.client_id, outcome: 'retry', reason: o.error?.message }
+  const fields = o.error?.fields ? Object.entries(o.error.fields).map(([k, v]) => `${k}: ${v}`) : []
+  return { client_id: o.client_id, outcome: 'rejected', reason: [o.error?.message, ...fields].filter(Boolean).join('; '), server: { outcome: o.outcome } }
+}
+
+/** sendBatch posts one round's queued interviews; network failures throw so the queue keeps them. */
+export async function sendBatch(roundId: string, batch: Interview[]): Promise<SendResult[]> {
+  const body = {
+    responses: batch.map((iv) => {
+      const r: Record<string, unknown> = { client_id: iv.client_id, unit: iv.unit, started_at: iv.started_at, ended_at: iv.ended_at, answers: iv.answers }
+      if (iv.gps) r.gps = iv.gps
+      return r
+    }),
+  }
+  try {
+    const res = await api<{ results: OutcomeDTO[] }>(`/rounds/${encodeURIComponent(roundId)}/responses`, { body })
+    return (res.results ?? []).map(outcomeOf)
+  } catch (e) {
+    if (e instanceof ApiError && !e.offline && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) {
+      // The whole batch was refused (round closed, not assigned ...): say why on each.
+      return batch.map((iv) => ({ client_id: iv.client_id, outcome: 'rejected', reason: e.message }))
+    }
+    throw e
+  }
+}
+
+export interface Estimate {
+  estimate: number
+  se: number
+  ci_low: number | null
+  ci_high: number | null
+  deff: number | null
+  n: number
+  df: number
+  point_meets: boolean
+  verdict: 'meets' | 'below' | 'inconclusive' | null
+}
+
+export interface Progress {
+  unit: string
+  name: string
+  name_en?: string
+  stratum: string
+  district: string
+  target: number
+  accepted: number
+  submitted: number
+  rejected: number
+}
+
+export interface Results {
+  round_id: string
+  status: string
+  threshold: number
+  by: string
+  design: { n: number; strata: number; psus: number; df: number }
+  overall: Record<string, Estimate>
+  domains: { id: string; name: string; name_en?: string; rates: Record<string, Estimate> }[]
+  progress: { units: Progress[]; total: Record<string, number> }
+  method?: string
+  reproduce?: { files: Record<string, string>; commands: string[] }
+  previous?: { round_id: string; name: string; overall: Record<string, Estimate>; change: Record<string, number> }
+}
+
+export function results(roundId: string, by = 'district'): Promise<Results> {
+  return api<Results>(`/rounds/${encodeURIComponent(roundId)}/results`, { query: { by } })
+}
+
+export function exportResponses(roundId: string): Promise<string> {
+  return apiText(`/rounds/${encodeURIComponent(roundId)}/responses.csv`)
+}
+
+export function setRoundStatus(roundId: string, to: 'open' | 'close'): Promise<Round> {
+  return api<Round>(`/rounds/${encodeURIComponent(roundId)}/${to}`, { method: 'POST', body: {} })
+}
+
+export function progressOf(roundId: string): Promise<{ units: Progress[]; total: Record<string, number> }> {
+  return api(`/rounds/${encodeURIComponent(roundId)}/progress`)
+}
+
+export function listAssignments(roundId: string): Promise<{ unit: string; volunteer: string }[]> {
+  return api<{ assignments: { unit: string; volunteer: string }[] }>(`/rounds/${encodeURIComponent(roundId)}/assignments`).then((r) => r.assignments ?? [])
+}
+
+export function addAssignments(roundId: string, list: { unit: string; volunteer: string }[]): Promise<unknown> {
+  return api(`/rounds/${encodeURIComponent(roundId)}/assignments`, { body: { assignments: list } })
+}
