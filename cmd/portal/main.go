@@ -22,12 +22,14 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
+		var se silentError
+		if !errors.As(err, &se) {
+			fmt.Fprintln(os.Stderr, "portal:", err)
+		}
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, "portal:", err)
 			os.Exit(2)
 		}
-		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
 	}
 }

@@ -157,9 +157,14 @@ func loadVersion(ctx context.Context, db *mongo.Database) (int64, error) {
 // saveAll upserts departments and areas, then bumps the areas version so
 // every portal process reloads its cache.
 func saveAll(ctx context.Context, db *mongo.Database, list []*Area, depts []Department, now time.Time) error {
-	if len(depts) > 0 {
-		models := make([]mongo.WriteModel, 0, len(depts))
-		for _, d := range depts {
+	// FerretDB v1 (SQLite) hangs on one update command holding more than
+	// 100 statements that match existing documents (a connection per
+	// statement), so replacements go in small batches.
+	const batch = 50
+	for start := 0; start < len(depts); start += batch {
+		end := min(start+batch, len(depts))
+		models := make([]mongo.WriteModel, 0, end-start)
+		for _, d := range depts[start:end] {
 			models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}}).
 				SetReplacement(toDepartmentDoc(d, now)).SetUpsert(true))
 		}
@@ -167,7 +172,6 @@ func saveAll(ctx context.Context, db *mongo.Database, list []*Area, depts []Depa
 			return fmt.Errorf("save departments: %w", err)
 		}
 	}
-	const batch = 500
 	for start := 0; start < len(list); start += batch {
 		end := min(start+batch, len(list))
 		models := make([]mongo.WriteModel, 0, end-start)
