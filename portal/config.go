@@ -33,6 +33,11 @@ type Config struct {
 	CityID string
 	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
 	ShutdownTimeout time.Duration
+	// WebhookURL receives complaint notifications (accepted, resolved,
+	// notice issued, merged, joined) as JSON signed with WebhookSecret
+	// (HMAC-SHA256); empty sends them to the log only.
+	WebhookURL    string
+	WebhookSecret string
 	// TileURL is an optional map tile URL template for the web UI.
 	TileURL string
 	// Now is the clock; nil means time.Now. Tests inject their own.

@@ -11,11 +11,14 @@ import (
 func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
 	s.registerConfigRoutes(api)
+	s.registerComplaintRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).
 func (s *Server) domainJobs() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { s.Auth.RunSweeper(ctx, authSweepInterval) },
+		func(ctx context.Context) { s.Complaints.RunSweeper(ctx, complaintSweepInterval) },
+		func(ctx context.Context) { s.complaints.deliverer.Run(ctx, complaintOutboxInterval) },
 	}
 }

@@ -68,6 +68,24 @@ var routePolicy = map[string]access{
 	"POST /api/v1/users":         only("any role; scope checked against areas", rAdmin),
 	"GET /api/v1/users/:id":      only("", rAdmin),
 	"PATCH /api/v1/users/:id":    only("not own role/disabled", rAdmin),
+
+	// Complaints (issue 5). Department staff: their department's cases;
+	// district officials: their district's; residents and volunteers:
+	// their own cases (others are 404).
+	"GET /api/v1/categories":              public("active categories; all=true for admins"),
+	"PUT /api/v1/categories/:code":        only("create or replace", rAdmin),
+	"POST /api/v1/complaints":             public("JSON or multipart with photos; anonymous filing gets a follow-up secret"),
+	"GET /api/v1/complaints":              only("filters, cursor; scoped as above", rRes, rVol, rDept, rOff, rAdmin),
+	"GET /api/v1/complaints/export.csv":   only("same filters and scope as the list", rDept, rOff, rAdmin),
+	"GET /api/v1/complaints/public":       public("map list, coarse location"),
+	"GET /api/v1/complaints/overdue":      public("published overdue cases"),
+	"GET /api/v1/complaints/duplicates":   public("candidates before filing"),
+	"GET /api/v1/complaints/:id":          only("staff view with history; scoped as above", rRes, rVol, rDept, rOff, rAdmin),
+	"POST /api/v1/complaints/:id/actions": only("reassign: officials and admins; scoped as above", rDept, rOff, rAdmin),
+	"POST /api/v1/complaints/:id/join":    public("me too; accounts count once"),
+	"GET /api/v1/photos/:id":              public("re-encoded JPEG, no metadata"),
+	"GET /api/v1/track/:code":             public("public view: no contact, no reporter, no staff names"),
+	"POST /api/v1/track/:code/feedback":   public("follow-up secret or the reporter's account"),
 }
 
 type routeKey struct{ method, path string }

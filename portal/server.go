@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"cleancity/complaints"
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
 	"cleancity/portal/auth"
@@ -40,6 +41,10 @@ type Server struct {
 	// background work started by Start, stopped by Shutdown.
 	bgCancel context.CancelFunc
 	bgDone   chan struct{}
+
+	// Complaints files, routes and escalates complaints (issue 5).
+	Complaints *complaints.Service
+	complaints *complaintsRuntime
 
 	Areas *areas.Service
 	Auth  *auth.Service
@@ -105,6 +110,9 @@ func (s *Server) initServices(ctx context.Context) error {
 	}
 	if err := s.initAuth(ctx); err != nil {
 		return fmt.Errorf("auth: %w", err)
+	}
+	if err := s.initComplaints(ctx); err != nil {
+		return fmt.Errorf("complaints: %w", err)
 	}
 	return nil
 }

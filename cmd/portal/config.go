@@ -80,6 +80,8 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	f.string(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: info or debug")
 	f.string(&cfg.CityID, "city-id", cfg.CityID, "this city's Open311 jurisdiction id")
 	f.string(&cfg.TileURL, "tile-url", "", "map tile URL template for the web UI; empty draws areas only")
+	f.string(&cfg.WebhookURL, "webhook-url", "", "URL that receives complaint notifications (signed JSON POSTs); empty logs them only")
+	f.string(&cfg.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key that signs webhook notifications")
 	bodyLimit := strconv.Itoa(cfg.BodyLimit)
 	f.string(&bodyLimit, "body-limit", bodyLimit, "request body limit in bytes")
 	if err := f.parse(args); err != nil {
@@ -98,6 +100,12 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	}
 	if cfg.LogLevel != "info" && cfg.LogLevel != "debug" {
 		return cfg, usageError{fmt.Sprintf("--log-level %q: want info or debug", cfg.LogLevel)}
+	}
+	if cfg.WebhookURL != "" && !strings.HasPrefix(cfg.WebhookURL, "https://") && !strings.HasPrefix(cfg.WebhookURL, "http://") {
+		return cfg, usageError{"--webhook-url must be an http:// or https:// URL"}
+	}
+	if cfg.WebhookURL != "" && len(cfg.WebhookSecret) < 16 {
+		return cfg, usageError{"--webhook-secret of at least 16 characters is required with --webhook-url"}
 	}
 	if cfg.JWTSecret != "" && len(cfg.JWTSecret) < 32 {
 		return cfg, usageError{"--jwt-secret must be at least 32 characters"}
@@ -167,7 +175,7 @@ func logConfig(log *slog.Logger, cfg portal.Config) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
 		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
-		"body_limit", cfg.BodyLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL,
+		"body_limit", cfg.BodyLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
 		"shutdown_timeout", cfg.ShutdownTimeout.String())
 }
 

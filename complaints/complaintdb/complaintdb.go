@@ -573,8 +573,11 @@ func (s *Store) AddCellEntries(ctx context.Context, entries map[string][]complai
 			SetUpdate(bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
 				{Key: "$each", Value: eds}, {Key: "$slice", Value: -30}}}}}}).SetUpsert(true))
 	}
-	for i := 0; i < len(models); i += 500 {
-		end := min(i+500, len(models))
+	// At most 50 statements per command: FerretDB v1 (SQLite) hangs on an
+	// update command with more than 100 statements matching existing
+	// documents (see DESIGN.md, Store).
+	for i := 0; i < len(models); i += 50 {
+		end := min(i+50, len(models))
 		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("bulk cells: %w", err)
 		}

@@ -1,0 +1,113 @@
+package portal
+
+import (
+	"context"
+	"time"
+
+	"cleancity/complaints"
+	"cleancity/complaints/complaintdb"
+	"cleancity/portal/areas"
+)
+
+// Background intervals of the complaint domain.
+const (
+	complaintSweepInterval  = time.Minute
+	complaintOutboxInterval = 2 * time.Second
+)
+
+// complaintsRuntime is the complaint domain's wiring inside the server.
+type complaintsRuntime struct {
+	store     *complaintdb.Store
+	deliverer *complaints.Deliverer
+	public    *publicCache
+}
+
+// initComplaints builds the complaint service on the shared store, creates
+// its indexes, seeds the default categories and sets up the outbox
+// channels (the log always; the webhook when configured).
+func (s *Server) initComplaints(ctx context.Context) error {
+	st := complaintdb.New(s.store.DB)
+	if err := st.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	svc := complaints.NewService(st, complaintsLocator{s.Areas}, s.now, s.log)
+	if err := svc.Init(ctx); err != nil {
+		return err
+	}
+	channels := map[string]complaints.Channel{complaints.ChannelLog: complaints.LogChannel{Log: s.log}}
+	names := []string{complaints.ChannelLog}
+	if s.cfg.WebhookURL != "" {
+		channels[complaints.ChannelWebhook] = &complaints.Webhook{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret, Now: s.now}
+		names = append(names, complaints.ChannelWebhook)
+	}
+	svc.SetChannels(names...)
+	s.Complaints = svc
+	s.complaints = &complaintsRuntime{
+		store:     st,
+		deliverer: complaints.NewDeliverer(st, channels, s.now, s.log),
+		public:    newPublicCache(30 * time.Second),
+	}
+	s.largeBodies["/api/v1/complaints"] = maxBodyLimit
+	return nil
+}
+
+// complaintsLocator adapts the areas service to complaints.Locator.
+type complaintsLocator struct{ a *areas.Service }
+
+func placeOf(loc areas.Location) complaints.Place {
+	return complaints.Place{GridID: loc.Grid.ID, CommunityID: loc.Community.ID, StreetID: loc.Street.ID,
+		DistrictID: loc.District.ID, LeadDepartment: loc.Department.ID}
+}
+
+func (l complaintsLocator) Locate(lat, lon float64) (complaints.Place, error) {
+	loc, err := l.a.Locate(lat, lon)
+	if err != nil {
+		return complaints.Place{}, err
+	}
+	return placeOf(loc), nil
+}
+
+func (l complaintsLocator) Community(id string) (complaints.Place, bool) {
+	a, ok := l.a.Area(id)
+	if !ok || a.Level != areas.Community {
+		return complaints.Place{}, false
+	}
+	loc, err := l.a.LocateArea(id)
+	if err != nil {
+		return complaints.Place{}, false
+	}
+	return placeOf(loc), true
+}
+
+func (l complaintsLocator) DepartmentOfType(typ, streetID string) (string, bool) {
+	d, ok := l.a.DepartmentOfType(typ, streetID)
+	return d.ID, ok
+}
+
+func (l complaintsLocator) DepartmentExists(id string) bool {
+	_, ok := l.a.Department(id)
+	return ok
+}
+
+func (l complaintsLocator) Outside(err error) bool { return areas.IsOutside(err) }
+
+// actorOf turns the request's principal into the domain's actor.
+func actorOf(p *Principal) complaints.Actor {
+	if p == nil {
+		return complaints.Actor{Role: complaints.RoleAnonymous}
+	}
+	name := p.DisplayName
+	if name == "" {
+		name = p.Username
+	}
+	return complaints.Actor{ID: p.UserID, Name: name, Role: complaints.Role(p.Role), Scope: p.Scope}
+}
+
+// ComplaintMessage returns one stored notification of the complaint outbox
+// (tests and operators).
+func (s *Server) ComplaintMessage(ctx context.Context, id string) (complaints.Message, error) {
+	return s.complaints.store.Message(ctx, id)
+}
+
+// ComplaintOutbox returns the outbox deliverer (tests run it by hand).
+func (s *Server) ComplaintOutbox() *complaints.Deliverer { return s.complaints.deliverer }
