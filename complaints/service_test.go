@@ -214,3 +214,82 @@ func TestDuplicatesAndJoin(t *testing.T) {
 		t.Fatalf("second join: %v", err)
 	}
 }
+
+func TestDemoHistory(t *testing.T) {
+	ctx := context.Background()
+	svc, clk, st := newService(t)
+	opts := complaints.DemoOptions{Now: clk.Now(), Days: 90, PerDay: 45, MinLat: 27.8, MaxLat: 27.9, MinLon: 113.1, MaxLon: 113.2, Seed: 7}
+	start := time.Now()
+	n, err := svc.SeedDemo(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seeded %d demo cases in %v", n, time.Since(start))
+	if n < 3000 {
+		t.Fatalf("only %d demo cases", n)
+	}
+	again, err := svc.SeedDemo(ctx, opts)
+	if err != nil || again != 0 {
+		t.Fatalf("second seeding stored %d (%v)", again, err)
+	}
+	start = time.Now()
+	all, err := st.List(ctx, complaints.Filter{Limit: 100000, Summary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("listed %d in %v", len(all), time.Since(start))
+	byStatus := map[complaints.Status]int{}
+	levels := map[int]int{}
+	merged, reopened, rated, published := 0, 0, 0, 0
+	for _, c := range all {
+		byStatus[c.Status]++
+		if c.Status.Open() {
+			levels[c.NoticeLevel]++
+		}
+		if c.MergedInto != "" {
+			merged++
+		}
+		if c.Reopens > 0 {
+			reopened++
+		}
+		if c.Rating() > 0 {
+			rated++
+		}
+		if c.Published && c.Status.Open() {
+			published++
+		}
+	}
+	t.Logf("statuses %v, open by notice level %v, merged %d, reopened %d, rated %d, published %d", byStatus, levels, merged, reopened, rated, published)
+	for _, s := range complaints.Statuses {
+		if byStatus[s] == 0 {
+			t.Errorf("no demo case is %s", s)
+		}
+	}
+	if levels[1] == 0 || levels[2] == 0 || published == 0 || merged == 0 || reopened == 0 || rated == 0 {
+		t.Errorf("missing variety: levels %v merged %d reopened %d rated %d published %d", levels, merged, reopened, rated, published)
+	}
+	// Histories are well formed: numbered from 1, in time order, never in the future.
+	start = time.Now()
+	defer func() { t.Logf("200 gets in %v", time.Since(start)) }()
+	for _, c := range all[:200] {
+		full, err := st.Get(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range full.Events {
+			if e.Seq != i+1 || e.At.After(clk.Now()) || i > 0 && e.At.Before(full.Events[i-1].At) {
+				t.Fatalf("%s event %d: %+v", c.ID, i, e)
+			}
+		}
+		if full.Version != len(full.Events) {
+			t.Fatalf("%s version %d with %d events", c.ID, full.Version, len(full.Events))
+		}
+	}
+	// The sweeper has nothing left to do on a consistent history... except
+	// what fell due in the last minute; it must not fail.
+	start = time.Now()
+	if _, err := svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("swept in %v", time.Since(start))
+}

@@ -53,6 +53,8 @@ type CaseStore interface {
 	CellEntries(ctx context.Context, keys []string) ([]CellEntry, error)
 	// AddCellEntry indexes a complaint under a key (the newest 30 are kept).
 	AddCellEntry(ctx context.Context, key string, e CellEntry) error
+	// AddCellEntries indexes many complaints at once (demo data).
+	AddCellEntries(ctx context.Context, entries map[string][]CellEntry) error
 }
 
 // PhotoStore keeps photo files.

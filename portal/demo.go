@@ -31,5 +31,6 @@ func (s *Server) seedDemo(ctx context.Context) error {
 func (s *Server) demoSteps() []func(context.Context) error {
 	return []func(context.Context) error{
 		s.demoAccounts,
+		s.demoComplaints,
 	}
 }
