@@ -21,7 +21,7 @@ export function rateChart(rows: RateRow[], threshold: number, labels: { rate: st
         name: labels.rate,
         type: 'bar',
         data: rows.map((r) => ({ value: pct(r.est.estimate), itemStyle: { color: colors[r.est.verdict ?? ''] ?? '#1f5fa8' } })),
-        markLine: { symbol: 'none', label: { formatter: labels.threshold }, lineStyle: { type: 'dashed', color: '#1b1f23' }, data: [{ yAxis: threshold * 100 }] },
+        markLine: { symbol: 'none', label: { formatter: labels.threshold, position: 'insideEndTop' }, lineStyle: { type: 'dashed', color: '#1b1f23' }, data: [{ yAxis: threshold * 100 }] },
       },
       {
         name: labels.ci,
@@ -51,7 +51,7 @@ export function rateChart(rows: RateRow[], threshold: number, labels: { rate: st
 /** barChart draws one count per category label. */
 export function barChart(names: string[], values: number[], horizontal = false) {
   const cat = { type: 'category', data: names, axisLabel: { interval: 0 } }
-  const val = { type: 'value' }
+  const val = { type: 'value', minInterval: 1 }
   return {
     grid: { left: horizontal ? 140 : 40, right: 16, top: 16, bottom: horizontal ? 24 : 60 },
     xAxis: horizontal ? val : { ...cat, axisLabel: { interval: 0, rotate: names.length > 5 ? 30 : 0 } },
@@ -67,7 +67,7 @@ export function trendChart(weeks: string[], filed: number[], closed: number[], l
     grid: { left: 40, right: 16, top: 32, bottom: 40 },
     legend: { data: [labels.filed, labels.closed], top: 0 },
     xAxis: { type: 'category', data: weeks },
-    yAxis: { type: 'value' },
+    yAxis: { type: 'value', minInterval: 1 },
     tooltip: { trigger: 'axis' },
     series: [
       { name: labels.filed, type: 'line', data: filed, itemStyle: { color: '#1f5fa8' } },

@@ -1,0 +1,436 @@
+// End-to-end journeys in headless Chromium against the real portal binary.
+//
+//   PORTAL_BIN=/path/to/portal npm run test:e2e
+//
+// Starts `$PORTAL_BIN serve --demo --addr 127.0.0.1:0 --data-dir <tmp>`,
+// reads the URL it prints, drives Debian's Chromium (CHROMIUM_BIN, default
+// /usr/bin/chromium) through the resident, department, volunteer and
+// official journeys, runs axe-core on every page (serious or critical
+// violations fail), records Content-Security-Policy violations (they fail
+// too), saves phone (390x844) and desktop (1440x900) screenshots under
+// e2e/artifacts/, stops the portal and prints "N passed, N failed".
+import { spawn } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(import.meta.url)
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+const ART = join(here, 'artifacts')
+const PASSWORD = 'demo-pass-2026'
+const PHONE = { width: 390, height: 844 }
+const DESKTOP = { width: 1440, height: 900 }
+const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+const bin = process.env.PORTAL_BIN
+if (!bin) {
+  console.error('set PORTAL_BIN to the portal binary (go build -o bin/portal ./cmd/portal)')
+  process.exit(2)
+}
+rmSync(ART, { recursive: true, force: true })
+mkdirSync(ART, { recursive: true })
+
+// ---- portal ----
+const dataDir = mkdtempSync(join(tmpdir(), 'cleancity-e2e-'))
+const portal = spawn(bin, ['serve', '--demo', '--addr', '127.0.0.1:0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+let portalLog = ''
+portal.stderr.on('data', (d) => (portalLog = (portalLog + d).slice(-20000)))
+// Seeding the demo city and its 90 days of data takes a while on a small machine.
+const startTimeout = Number(process.env.E2E_START_TIMEOUT_MS || 900_000)
+process.on('exit', () => {
+  if (portal.exitCode === null) portal.kill('SIGTERM')
+})
+const base = await new Promise((resolve, reject) => {
+  let out = ''
+  const timer = setTimeout(() => reject(new Error(`portal did not print its URL within ${startTimeout / 1000} s\n` + portalLog)), startTimeout)
+  portal.stdout.on('data', (d) => {
+    out += d
+    const m = out.match(/CleanCity portal listening on (http:\/\/\S+)/)
+    if (m) {
+      clearTimeout(timer)
+      resolve(m[1].replace(/\/$/, ''))
+    }
+  })
+  portal.on('exit', (code) => reject(new Error(`portal exited with ${code}\n${portalLog}`)))
+})
+console.log(`portal at ${base} (started in ${Math.round(process.uptime())} s)`)
+
+function stopPortal() {
+  if (portal.exitCode === null) portal.kill('SIGTERM')
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
+// ---- API helpers (node side) ----
+async function apiLogin(username) {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+  if (!r.ok) throw new Error(`login ${username}: ${r.status} ${await r.text()}`)
+  return (await r.json()).access_token
+}
+async function apiGet(path, token) {
+  const r = await fetch(`${base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`)
+  return r.json()
+}
+
+// ---- browser ----
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless: true, args: CHROME_FLAGS })
+const cspViolations = []
+const a11y = []
+
+async function newContext(viewport = PHONE, locale = 'zh-CN') {
+  // Every context is a fresh profile: no cookies, storage or service worker.
+  const ctx = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, permissions: ['geolocation', 'clipboard-read', 'clipboard-write'], geolocation: { latitude: 27.8123, longitude: 113.1041, accuracy: 12 } })
+  ctx.on('page', watchPage)
+  return ctx
+}
+function watchPage(page) {
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => console.log(`  page error on ${page.url()}: ${e.message}`))
+}
+
+async function setLang(page, lang) {
+  await page.evaluate((l) => localStorage.setItem('cleancity.lang', l), lang)
+}
+
+async function signIn(page, username) {
+  await page.goto(`${base}/login`)
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', PASSWORD)
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form button[type=submit]')])
+}
+
+/** check runs axe-core on the page and records serious and critical violations. */
+async function check(page, name) {
+  await page.evaluate(AXE)
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))
+  })
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  for (const v of bad) a11y.push(`${name}: [${v.impact}] ${v.id} ${v.help} at ${v.nodes.join(', ')}`)
+  return bad
+}
+
+/** shot saves a screenshot of the page as it is, at its current size. */
+async function shot(page, name) {
+  await page.waitForTimeout(250)
+  await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true })
+}
+
+/** capture loads a page at phone and desktop size, checks accessibility, saves screenshots. */
+async function capture(ctxPage, path, name, ready) {
+  for (const [size, vp] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ]) {
+    await ctxPage.setViewportSize(vp)
+    await ctxPage.goto(`${base}${path}`)
+    if (ready) await ready(ctxPage)
+    await ctxPage.waitForLoadState('networkidle').catch(() => {})
+    await shot(ctxPage, `${name}-${size}`)
+    if (size === 'desktop') await check(ctxPage, `${name} (${path})`)
+  }
+}
+
+// A real JPEG photo for uploads: draw one in the page and export it.
+async function makePhoto(page) {
+  const b64 = await page.evaluate(() => {
+    const c = document.createElement('canvas')
+    c.width = 1200
+    c.height = 900
+    const g = c.getContext('2d')
+    g.fillStyle = '#7a8b6f'
+    g.fillRect(0, 0, 1200, 900)
+    g.fillStyle = '#3b2f2f'
+    for (let i = 0; i < 40; i++) g.fillRect((i * 97) % 1100, (i * 53) % 800, 60, 40)
+    return c.toDataURL('image/jpeg', 0.9).split(',')[1]
+  })
+  return Buffer.from(b64, 'base64')
+}
+
+// ---- runner ----
+const results = []
+const state = {}
+async function test(name, fn, needs = []) {
+  const missing = needs.filter((n) => !results.find((r) => r.name === n && r.ok))
+  if (missing.length) {
+    results.push({ name, ok: false, err: `skipped: needs ${missing.join(', ')}` })
+    console.log(`✗ ${name} (needs ${missing.join(', ')})`)
+    return
+  }
+  const t0 = Date.now()
+  try {
+    await fn()
+    results.push({ name, ok: true })
+    console.log(`✓ ${name} (${Date.now() - t0} ms)`)
+  } catch (e) {
+    results.push({ name, ok: false, err: e.stack || String(e) })
+    console.log(`✗ ${name}\n  ${String(e.stack || e).split('\n').slice(0, 6).join('\n  ')}`)
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg)
+}
+
+try {
+  await test('resident files a complaint with a photo', async () => {
+    const ctx = await newContext(PHONE)
+    const page = await ctx.newPage()
+    // Time to interactive of the resident page, measured in the browser:
+    // from navigation start until the category tiles can be used.
+    const t0 = Date.now()
+    await page.goto(`${base}/report`)
+    await page.locator('.cat').first().waitFor({ state: 'visible' })
+    const wall = Date.now() - t0
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0]
+      return { domInteractive: Math.round(n.domInteractive), load: Math.round(n.loadEventEnd), ready: Math.round(performance.now()) }
+    })
+    state.tti = { wall_ms: wall, ...nav }
+    console.log(`  resident /report: DOM interactive ${nav.domInteractive} ms, categories usable at ${nav.ready} ms (wall ${wall} ms)`)
+    await shot(page, 'report-phone')
+    await check(page, 'report (/report)')
+
+    await page.locator('label.cat', { hasText: '垃圾' }).first().click()
+    // Place the point by tapping the map, then check it was located in the city.
+    const map = page.locator('.area-map .map').first()
+    await map.scrollIntoViewIfNeeded()
+    const box = await map.boundingBox()
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.4)
+    await page.locator('[data-testid=chosen-point]').waitFor()
+    await page.getByText('所属', { exact: false }).first().waitFor({ timeout: 10_000 })
+    await page.fill('#description', '幸福路后巷垃圾堆放三天无人清运，气味很大，请尽快处理。')
+    const photo = await makePhoto(page)
+    await page.setInputFiles('#photos', { name: 'street.jpg', mimeType: 'image/jpeg', buffer: photo })
+    await page.locator('.thumbs img').first().waitFor()
+    await shot(page, 'report-filled-phone')
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/complaints') && r.request().method() === 'POST'), page.click('.submit-bar button[type=submit]')])
+    const filed = await resp.json()
+    assert(resp.status() === 201, `filing answered ${resp.status()}: ${JSON.stringify(filed)}`)
+    const code = (await page.locator('[data-testid=tracking-code]').textContent()).trim()
+    const secret = (await page.locator('[data-testid=follow-up-secret]').textContent()).trim()
+    assert(code === filed.tracking_code, 'tracking code shown')
+    assert(secret.length > 0, 'secret shown to an anonymous reporter')
+    state.case = { id: filed.id, code, secret, department: filed.department?.id }
+    await shot(page, 'report-done-phone')
+    await check(page, 'report done')
+
+    // Track it: the timeline has the filing event and the photo.
+    await page.click('text=查看办理进度')
+    await page.locator('[data-testid=case-status]').waitFor()
+    assert((await page.locator('.timeline li').count()) >= 1, 'timeline has events')
+    assert((await page.locator('.photos img').count()) >= 1, 'the photo is shown')
+    await shot(page, 'track-phone')
+    await check(page, 'track')
+    await ctx.close()
+  })
+
+  await test('department staff accept, start and resolve the case with an after-photo', async () => {
+    const ctx = await newContext(DESKTOP)
+    const page = await ctx.newPage()
+    const dept = state.case.department === 'citymgmt' ? 'citymgmt' : 'sanitation'
+    await signIn(page, dept)
+    await page.goto(`${base}/staff/cases`)
+    await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 15_000 })
+    await shot(page, 'cases-desktop')
+    await check(page, 'cases (/staff/cases)')
+    await page.goto(`${base}/staff/cases/${state.case.id}`)
+    for (const action of ['accept', 'start']) {
+      await page.click(`[data-action=${action}]`)
+      await page.fill('#a-note', action === 'accept' ? '已接收，安排保洁班组。' : '保洁班组已到场处理。')
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/actions') && r.status() === 200), page.click('[data-testid=confirm-action]')])
+    }
+    await page.click('[data-action=resolve]')
+    await page.fill('#a-note', '垃圾已全部清运，地面已冲洗。')
+    await page.setInputFiles('#a-photo', { name: 'after.jpg', mimeType: 'image/jpeg', buffer: await makePhoto(page) })
+    await page.waitForTimeout(300)
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().includes('/actions')), page.click('[data-testid=confirm-action]')])
+    assert(resp.status() === 200, `resolve answered ${resp.status()}: ${await resp.text()}`)
+    await page.locator('[data-testid=case-status].st-resolved').waitFor()
+    await shot(page, 'case-desktop')
+    await check(page, 'case detail')
+    await page.setViewportSize(PHONE)
+    await shot(page, 'case-phone')
+    await ctx.close()
+  }, ['resident files a complaint with a photo'])
+
+  await test('resident confirms the resolution and rates it', async () => {
+    const ctx = await newContext(PHONE)
+    const page = await ctx.newPage()
+    await page.goto(`${base}/track/${state.case.code}`)
+    await page.locator('#fb-title').waitFor()
+    assert((await page.locator('.photos img').count()) >= 2, 'after-photo shown')
+    await page.locator('label.star').nth(3).click()
+    await page.fill('#fb-comment', '处理很及时，谢谢！')
+    await page.fill('#fb-secret', state.case.secret)
+    await shot(page, 'track-feedback-phone')
+    await check(page, 'track feedback')
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().includes('/feedback')), page.click('#fb-title ~ form button[type=submit]')])
+    assert(resp.status() === 200, `feedback answered ${resp.status()}: ${await resp.text()}`)
+    await page.locator('[data-testid=case-status].st-closed').waitFor()
+    await shot(page, 'track-closed-phone')
+    await ctx.close()
+  }, ['department staff accept, start and resolve the case with an after-photo'])
+
+  await test('volunteer completes two interviews offline; they sync exactly once', async () => {
+    const ctx = await newContext(PHONE)
+    const page = await ctx.newPage()
+    await signIn(page, 'volunteer1')
+    await page.goto(`${base}/volunteer`)
+    const start = page.locator('a.btn', { hasText: '开始访问' }).first()
+    await start.waitFor({ timeout: 15_000 })
+    await shot(page, 'volunteer-phone')
+    await check(page, 'volunteer (/volunteer)')
+    const href = await start.getAttribute('href')
+    const [, , , roundId, unit] = href.split('/')
+    // Load the interview once online (questionnaire and code cached), then lose the network.
+    await start.click()
+    await page.locator('[data-testid=gps]').waitFor({ timeout: 15_000 })
+    await ctx.setOffline(true)
+    await page.locator('.offline-banner').waitFor()
+    const ids = []
+    for (let n = 0; n < 2; n++) {
+      for (let step = 0; step < 80; step++) {
+        if (await page.locator('[data-testid=finish]').isVisible()) break
+        const radios = page.locator('.question input[type=radio]')
+        const text = page.locator('.question input[type=text]')
+        if ((await radios.count()) > 0) {
+          await radios.nth(step % 2 === 0 ? 0 : Math.min(1, (await radios.count()) - 1)).check()
+        } else if ((await text.count()) > 0) {
+          const mode = await text.getAttribute('inputmode')
+          await text.fill(mode === 'numeric' ? '12' : '希望多设垃圾桶')
+        }
+        if (n === 0 && step === 1) await shot(page, 'interview-phone')
+        await page.click('[data-testid=next]')
+      }
+      await shot(page, `interview-review-${n + 1}-phone`)
+      if (n === 0) await check(page, 'interview review')
+      await page.click('[data-testid=finish]')
+      const saved = await page.locator('[data-testid=saved]').textContent()
+      ids.push(saved.match(/[0-9a-f-]{36}/)[0])
+      if (n === 0) await page.click('[data-testid=next-interview]')
+    }
+    await page.goto(`${base}/volunteer`).catch(() => {}) // offline: the service worker or the SPA router answers
+    if (!page.url().endsWith('/volunteer') || !(await page.locator('[data-testid=queue-counts]').isVisible().catch(() => false))) {
+      await page.evaluate(() => history.back())
+    }
+    await page.locator('[data-testid=count-queued]', { hasText: '2' }).waitFor({ timeout: 10_000 })
+    await shot(page, 'volunteer-offline-queue-phone')
+
+    // Back online: the queue uploads by itself.
+    await ctx.setOffline(false)
+    await page.locator('[data-testid=count-sent]', { hasText: '2' }).waitFor({ timeout: 30_000 })
+    // A second sync sends nothing new, and a forced resend of the same UUIDs would be deduplicated by the server.
+    await page.click('[data-testid=sync-now]')
+    await page.waitForTimeout(500)
+    await shot(page, 'volunteer-synced-phone')
+    const token = await apiLogin('admin')
+    const list = await apiGet(`/api/v1/rounds/${roundId}/responses?unit=${encodeURIComponent(unit)}&limit=500`, token)
+    const rows = list.responses ?? list.items ?? []
+    for (const id of ids) {
+      const n = rows.filter((r) => r.client_id === id).length
+      assert(n === 1, `response ${id} stored ${n} times`)
+    }
+    state.volunteer = { roundId, unit, ids }
+    await ctx.close()
+  })
+
+  await test('official sees the case and the survey result on the dashboard', async () => {
+    const ctx = await newContext(DESKTOP)
+    const page = await ctx.newPage()
+    await signIn(page, 'official')
+    await page.goto(`${base}/staff/dashboard`)
+    await page.locator('[data-testid=survey-rate]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=kpis]').waitFor()
+    await page.waitForTimeout(800)
+    await shot(page, 'dashboard-desktop')
+    await check(page, 'dashboard (/staff/dashboard)')
+    await page.setViewportSize(PHONE)
+    await shot(page, 'dashboard-phone')
+    await page.setViewportSize(DESKTOP)
+    if (state.case) {
+      await page.goto(`${base}/staff/cases`)
+      await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 15_000 })
+      await page.goto(`${base}/staff/cases/${state.case.id}`)
+      await page.locator('[data-testid=case-status].st-closed').waitFor()
+    }
+    await page.goto(`${base}/staff/survey`)
+    await page.locator('[data-testid=survey-results]').waitFor({ timeout: 30_000 })
+    await page.waitForTimeout(800)
+    await shot(page, 'survey-desktop')
+    await check(page, 'survey (/staff/survey)')
+    await page.setViewportSize(PHONE)
+    await shot(page, 'survey-phone')
+    await ctx.close()
+  })
+
+  await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
+    const before = a11y.length
+    for (const lang of ['zh-CN', 'en']) {
+      const ctx = await newContext(PHONE, lang)
+      const page = await ctx.newPage()
+      await page.goto(`${base}/`)
+      await setLang(page, lang)
+      const sfx = lang === 'en' ? '-en' : ''
+      await capture(page, '/', `home${sfx}`, (p) => p.locator('.area-map .leaflet-interactive').first().waitFor())
+      await capture(page, '/map', `map${sfx}`, (p) => p.locator('.area-map .leaflet-interactive').first().waitFor())
+      await capture(page, '/overdue', `overdue${sfx}`)
+      await capture(page, '/login', `login${sfx}`)
+      await capture(page, '/register', `register${sfx}`)
+      await capture(page, '/report', `report${sfx}`, (p) => p.locator('.cat').first().waitFor())
+      await capture(page, '/track', `track-form${sfx}`)
+      await capture(page, '/no/such/page', `notfound${sfx}`)
+      await signIn(page, 'official')
+      await capture(page, '/staff/board', `board${sfx}`)
+      await capture(page, '/staff/rounds', `rounds${sfx}`)
+      await capture(page, '/staff/cases', `cases${sfx}`)
+      if (lang === 'en') {
+        await capture(page, '/staff/dashboard', `dashboard${sfx}`, (p) => p.locator('[data-testid=survey-rate]').waitFor({ timeout: 30_000 }))
+        await capture(page, '/staff/survey', `survey${sfx}`, (p) => p.locator('[data-testid=survey-results]').waitFor({ timeout: 30_000 }))
+      }
+      await ctx.close()
+    }
+    assert(a11y.length === before, `${a11y.length - before} serious or critical accessibility violations`)
+  })
+
+  await test('the app shell, manifest and service worker are served as an installable PWA', async () => {
+    const ctx = await newContext(PHONE)
+    const page = await ctx.newPage()
+    await page.goto(`${base}/`)
+    const sw = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready
+      return !!reg.active
+    })
+    assert(sw, 'service worker active')
+    const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json()
+    assert(manifest.name.includes('净城') && manifest.icons.length >= 2, 'manifest with Chinese name and icons')
+    // Offline, a deep link still loads the cached app shell.
+    await ctx.setOffline(true)
+    await page.goto(`${base}/track/ANYCODE`)
+    await page.locator('#track-code').waitFor()
+    await ctx.close()
+  })
+} finally {
+  await browser.close().catch(() => {})
+  stopPortal()
+}
+
+if (a11y.length) console.log(`\naccessibility (serious/critical):\n  ${a11y.join('\n  ')}`)
+if (cspViolations.length) {
+  console.log(`\nContent-Security-Policy violations:\n  ${[...new Set(cspViolations)].join('\n  ')}`)
+  results.push({ name: 'no Content-Security-Policy violations', ok: false })
+} else {
+  results.push({ name: 'no Content-Security-Policy violations', ok: true })
+}
+writeFileSync(join(ART, 'summary.json'), JSON.stringify({ results, tti: state.tti, a11y, csp: cspViolations }, null, 2))
+const passed = results.filter((r) => r.ok).length
+const failed = results.length - passed
+console.log(`\n${passed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)
