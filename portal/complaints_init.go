@@ -27,8 +27,11 @@ type complaintsRuntime struct {
 // channels (the log always; the webhook when configured).
 func (s *Server) initComplaints(ctx context.Context) error {
 	st := complaintdb.New(s.store.DB)
-	if err := st.EnsureIndexes(ctx); err != nil {
+	if err := st.EnsureIndexes(ctx, !s.store.Embedded); err != nil {
 		return err
+	}
+	if s.store.Embedded {
+		st.SerializeWrites(1)
 	}
 	svc := complaints.NewService(st, complaintsLocator{s.Areas}, s.now, s.log)
 	if err := svc.Init(ctx); err != nil {

@@ -195,6 +195,8 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		defer close(e.done)
 		_ = fdb.Run(runCtx)
 	}()
+	// Lookups and updates by _id need an index FerretDB does not make.
+	go indexIDs(runCtx, dbDir, cfg.Logger, 2*time.Second)
 	// Wait until the listener accepts connections.
 	deadline := time.Now().Add(15 * time.Second)
 	for {
