@@ -102,8 +102,10 @@ type EventCursor struct {
 
 // Filter selects complaints for lists and exports.
 type Filter struct {
-	Statuses    []Status
-	Category    string
+	Statuses []Status
+	Category string
+	// Categories selects any of several categories (with Category, both apply).
+	Categories  []string
 	DistrictID  string
 	StreetID    string
 	Department  string

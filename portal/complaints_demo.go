@@ -8,11 +8,14 @@ import (
 	"cleancity/portal/areas"
 )
 
-// demoComplaints seeds 90 days of complaint history over the demo city
+// demoComplaints creates the Open311 API key "demo" and seeds 90 days of complaint history over the demo city
 // (about 3,700 cases in every state). It is idempotent: the history is
 // repeatable and is not stored again when its first case exists. Another
 // city (imported areas) gets no demo complaints.
 func (s *Server) demoComplaints(ctx context.Context) error {
+	if err := s.demoOpen311Key(ctx); err != nil {
+		return fmt.Errorf("demo open311 key: %w", err)
+	}
 	if _, ok := s.Areas.Area("D01-S01-C01-G1"); !ok {
 		return nil
 	}

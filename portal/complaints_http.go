@@ -43,6 +43,9 @@ func (s *Server) registerComplaintRoutes(api fiber.Router) {
 
 	api.Get("/track/:code", s.trackComplaint)
 	api.Post("/track/:code/feedback", s.complaintFeedback)
+
+	s.registerAPIKeyRoutes(api)
+	s.registerOpen311Routes(s.app)
 }
 
 // cerr localizes the complaint domain's errors.

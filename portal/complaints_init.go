@@ -51,6 +51,7 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		public:    newPublicCache(30 * time.Second),
 	}
 	s.largeBodies["/api/v1/complaints"] = maxBodyLimit
+	s.initOpen311()
 	return nil
 }
 

@@ -86,6 +86,9 @@ var routePolicy = map[string]access{
 	"GET /api/v1/photos/:id":              public("re-encoded JPEG, no metadata"),
 	"GET /api/v1/track/:code":             public("public view: no contact, no reporter, no staff names"),
 	"POST /api/v1/track/:code/feedback":   public("follow-up secret or the reporter's account"),
+	"GET /api/v1/apikeys":                 only("Open311 API keys (issue 6)", rAdmin),
+	"POST /api/v1/apikeys":                only("the key is shown once", rAdmin),
+	"DELETE /api/v1/apikeys/:id":          only("revoke", rAdmin),
 }
 
 type routeKey struct{ method, path string }

@@ -45,6 +45,7 @@ type Server struct {
 	// Complaints files, routes and escalates complaints (issue 5).
 	Complaints *complaints.Service
 	complaints *complaintsRuntime
+	open311    *open311Runtime
 
 	Areas *areas.Service
 	Auth  *auth.Service

@@ -395,6 +395,13 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 			add(k, v)
 		}
 	}
+	if len(f.Categories) > 0 {
+		a := bson.A{}
+		for _, c := range f.Categories {
+			a = append(a, c)
+		}
+		and = append(and, bson.D{{Key: "category", Value: bson.D{{Key: "$in", Value: a}}}})
+	}
 	if f.NoticeLevel != nil {
 		add("notice_level", *f.NoticeLevel)
 	}

@@ -326,7 +326,7 @@ try {
 
     // Back online: the queue uploads by itself.
     await ctx.setOffline(false)
-    await page.locator('[data-testid=count-sent]', { hasText: '2' }).waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=count-sent]', { hasText: '2' }).waitFor({ timeout: 90_000 })
     // A second sync sends nothing new, and a forced resend of the same UUIDs would be deduplicated by the server.
     await page.click('[data-testid=sync-now]')
     await page.waitForTimeout(500)
@@ -347,7 +347,7 @@ try {
     const page = await ctx.newPage()
     await signIn(page, 'official')
     await page.goto(`${base}/staff/dashboard`)
-    await page.locator('[data-testid=survey-rate]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=survey-rate]').waitFor({ timeout: 90_000 })
     await page.locator('[data-testid=kpis]').waitFor()
     await page.waitForTimeout(800)
     await shot(page, 'dashboard-desktop')
@@ -362,7 +362,7 @@ try {
       await page.locator('[data-testid=case-status].st-closed').waitFor()
     }
     await page.goto(`${base}/staff/survey`)
-    await page.locator('[data-testid=survey-results]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=survey-results]').waitFor({ timeout: 90_000 })
     await page.waitForTimeout(800)
     await shot(page, 'survey-desktop')
     await check(page, 'survey (/staff/survey)')
@@ -392,8 +392,8 @@ try {
       await capture(page, '/staff/rounds', `rounds${sfx}`)
       await capture(page, '/staff/cases', `cases${sfx}`)
       if (lang === 'en') {
-        await capture(page, '/staff/dashboard', `dashboard${sfx}`, (p) => p.locator('[data-testid=survey-rate]').waitFor({ timeout: 30_000 }))
-        await capture(page, '/staff/survey', `survey${sfx}`, (p) => p.locator('[data-testid=survey-results]').waitFor({ timeout: 30_000 }))
+        await capture(page, '/staff/dashboard', `dashboard${sfx}`, (p) => p.locator('[data-testid=survey-rate]').waitFor({ timeout: 90_000 }))
+        await capture(page, '/staff/survey', `survey${sfx}`, (p) => p.locator('[data-testid=survey-results]').waitFor({ timeout: 90_000 }))
       }
       await ctx.close()
     }
