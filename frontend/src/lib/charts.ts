@@ -65,13 +65,13 @@ export function barChart(names: string[], values: number[], horizontal = false) 
 export function trendChart(weeks: string[], filed: number[], closed: number[], labels: { filed: string; closed: string }) {
   return {
     grid: { left: 40, right: 16, top: 32, bottom: 40 },
-    legend: { data: [labels.filed, labels.closed], top: 0 },
+    legend: { data: closed.length ? [labels.filed, labels.closed] : [labels.filed], top: 0 },
     xAxis: { type: 'category', data: weeks },
     yAxis: { type: 'value', minInterval: 1 },
     tooltip: { trigger: 'axis' },
     series: [
       { name: labels.filed, type: 'line', data: filed, itemStyle: { color: '#1f5fa8' } },
-      { name: labels.closed, type: 'line', data: closed, itemStyle: { color: '#0b6e4f' } },
+      ...(closed.length ? [{ name: labels.closed, type: 'line', data: closed, itemStyle: { color: '#0b6e4f' } }] : []),
     ],
   }
 }
