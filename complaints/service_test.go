@@ -218,14 +218,14 @@ func TestDuplicatesAndJoin(t *testing.T) {
 func TestDemoHistory(t *testing.T) {
 	ctx := context.Background()
 	svc, clk, st := newService(t)
-	opts := complaints.DemoOptions{Now: clk.Now(), Days: 90, PerDay: 45, MinLat: 27.8, MaxLat: 27.9, MinLon: 113.1, MaxLon: 113.2, Seed: 7}
+	opts := complaints.DemoOptions{Now: clk.Now(), Days: 40, PerDay: 30, MinLat: 27.8, MaxLat: 27.9, MinLon: 113.1, MaxLon: 113.2, Seed: 7}
 	start := time.Now()
 	n, err := svc.SeedDemo(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("seeded %d demo cases in %v", n, time.Since(start))
-	if n < 3000 {
+	if n < 900 {
 		t.Fatalf("only %d demo cases", n)
 	}
 	again, err := svc.SeedDemo(ctx, opts)

@@ -75,6 +75,41 @@ func TestCategoriesListed(t *testing.T) {
 			t.Errorf("%s: %v hours, want %v", code, hours[code], h)
 		}
 	}
+
+	// Admins add and edit categories.
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	put := func(code string, body map[string]any) portaltest.Response {
+		return srv.Do(portaltest.Request{Method: http.MethodPut, Path: "/api/v1/categories/" + code, Body: body, Token: admin})
+	}
+	bulky := map[string]any{"name": "大件垃圾", "name_en": "Bulky waste", "service_hours": 12, "route": "grid_lead", "active": true,
+		"duplicate_radius": 100}
+	if r := put("bulky_waste", bulky); r.Status != 200 || r.JSON(t)["service_hours"] != float64(12) {
+		t.Fatalf("create category: %d %s", r.Status, r.Body)
+	}
+	filed := mustFileHTTP(t, srv, "", map[string]any{"category": "bulky_waste"})
+	if portaltest.Lookup(filed, "department.id") != "office-D01-S01" {
+		t.Errorf("grid-lead routing: %v", filed["department"])
+	}
+	for name, body := range map[string]map[string]any{
+		"bad route":       {"name": "x", "name_en": "x", "service_hours": 12, "route": "anywhere", "active": true},
+		"unknown type":    {"name": "x", "name_en": "x", "service_hours": 12, "route": "department_type", "department_type": "police", "active": true},
+		"radius too big":  {"name": "x", "name_en": "x", "service_hours": 12, "route": "grid_lead", "duplicate_radius": 500, "active": true},
+		"no active field": {"name": "x", "name_en": "x", "service_hours": 12, "route": "grid_lead"},
+	} {
+		if r := put("bad_one", body); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Body)
+		}
+	}
+	if r := put("Bad-Code", bulky); r.Status != 400 {
+		t.Errorf("bad code: %d", r.Status)
+	}
+	bulky["active"] = false
+	if r := put("bulky_waste", bulky); r.Status != 200 {
+		t.Fatalf("deactivate: %d", r.Status)
+	}
+	if r := srv.PostJSON("/api/v1/complaints", "", fileBody(map[string]any{"category": "bulky_waste"})); r.Status != 400 {
+		t.Errorf("filed into an inactive category: %d", r.Status)
+	}
 }
 
 func TestFileComplaintRoutesAndHidesContact(t *testing.T) {
