@@ -42,7 +42,7 @@ func TestDashboardRebuildCommand(t *testing.T) {
 		t.Fatalf("days %v %v", days, err)
 	}
 	cell := days[0].Cells[summary.Key{District: "D01", Street: "D01-S01", Category: "garbage", Department: "sanitation"}]
-	if cell == nil || cell.Filed != 1 || cell.Accepted != 1 || cell.Status[complaints.StatusAccepted] != 1 || cell.Due != 0 {
+	if cell == nil || cell.Filed != 1 || cell.Accepted != 1 || cell.StatusCount(complaints.StatusAccepted) != 1 || cell.Due != 0 {
 		t.Errorf("cell %+v", cell)
 	}
 	if err := run(ctx, []string{"dashboard"}, strings.NewReader(""), &out, &errOut); err == nil {

@@ -104,8 +104,8 @@ func closeTimes(c *Cell) CloseTimes {
 	ct := CloseTimes{Closed: c.Closed}
 	if c.Closed > 0 {
 		ct.Mean = time.Duration(c.CloseSeconds/c.Closed) * time.Second
-		ct.Median = Quantile(c.Hist, 0.5)
-		ct.P90 = Quantile(c.Hist, 0.9)
+		ct.Median = Quantile(c.Hist[:], 0.5)
+		ct.P90 = Quantile(c.Hist[:], 0.9)
 	}
 	return ct
 }
@@ -284,7 +284,7 @@ func Compute(src Source, q Query) *Figures {
 	}
 	f.Filed = total.Filed
 	for _, s := range complaints.Statuses {
-		f.ByStatus[s] = total.Status[s]
+		f.ByStatus[s] = total.StatusCount(s)
 	}
 	f.ByCategory, f.ByDistrict, f.ByStreet, f.ByDepartment = breakdowns(byCat), breakdowns(byDist), breakdowns(byStreet), breakdowns(byDept)
 	f.OnTime = rate(total.OnTime, total.Due-pendingFuture(src, &q, nil))

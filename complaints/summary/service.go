@@ -93,6 +93,8 @@ type Service struct {
 	// checks the head again.
 	Refresh time.Duration
 
+	// loadMu makes concurrent first loads wait for one.
+	loadMu    sync.Mutex
 	mu        sync.RWMutex
 	head      Head
 	days      map[string]*Day
@@ -177,6 +179,14 @@ func (s *Service) refresh(ctx context.Context, force bool) error {
 	loaded, cur := s.loaded, s.head
 	s.mu.RUnlock()
 	if !loaded {
+		s.loadMu.Lock()
+		defer s.loadMu.Unlock()
+		s.mu.RLock()
+		loaded = s.loaded
+		s.mu.RUnlock()
+		if loaded {
+			return nil
+		}
 		days, sets, err := s.store.All(ctx)
 		if err != nil {
 			return err
@@ -793,9 +803,6 @@ func (s *Service) Snapshot(ctx context.Context) (map[string]*Day, map[string]*Op
 		c := d.Clone()
 		c.Applied = nil
 		c.Prune()
-		for _, cell := range c.Cells {
-			cell.normalize()
-		}
 		if len(c.Cells) > 0 || len(c.Grids) > 0 {
 			days[k] = c
 		}

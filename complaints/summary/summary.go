@@ -145,18 +145,40 @@ type GridKey struct {
 	Grid, Category, Department string
 }
 
+// NumBuckets is the time-to-close histogram's length: 23 edges plus the
+// open end.
+const NumBuckets = 24
+
 // Buckets are the upper edges of the time-to-close histogram: 15 minutes
 // times 1.5^i, i = 0..22 (about 117 days); the last bucket is open-ended.
 var Buckets = func() []time.Duration {
-	out := make([]time.Duration, 23)
+	out := make([]time.Duration, NumBuckets-1)
 	for i := range out {
 		out[i] = time.Duration(float64(15*time.Minute) * math.Pow(1.5, float64(i)))
 	}
 	return out
 }()
 
-// NumBuckets is the histogram's length (the edges plus the open end).
-var NumBuckets = len(Buckets) + 1
+// statusIndex maps a status to its slot in Cell.Status (-1 if unknown).
+func statusIndex(s complaints.Status) int {
+	for i, v := range complaints.Statuses {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// NumStatuses is the length of Cell.Status.
+const NumStatuses = 7
+
+// StatusCount returns the cohort count of a status.
+func (c *Cell) StatusCount(s complaints.Status) int64 {
+	if i := statusIndex(s); i >= 0 {
+		return c.Status[i]
+	}
+	return 0
+}
 
 // BucketOf returns the histogram bucket of a duration.
 func BucketOf(d time.Duration) int {
@@ -191,42 +213,16 @@ type Cell struct {
 	Rating45    int64
 	// CloseSeconds sums filing-to-close durations; Hist counts them.
 	CloseSeconds int64
-	Hist         []int64
+	Hist         [NumBuckets]int64
 	Due          int64
 	OnTime       int64
-	Status       map[complaints.Status]int64
+	// Status is indexed like complaints.Statuses.
+	Status [NumStatuses]int64
 }
 
 func (c *Cell) clone() *Cell {
 	n := *c
-	n.Hist = slices.Clone(c.Hist)
-	if c.Status != nil {
-		n.Status = make(map[complaints.Status]int64, len(c.Status))
-		for k, v := range c.Status {
-			n.Status[k] = v
-		}
-	}
 	return &n
-}
-
-// normalize drops zero status counts and an all-zero histogram, so cells
-// that went through the store compare equal with ones that did not.
-func (c *Cell) normalize() {
-	for k, v := range c.Status {
-		if v == 0 {
-			delete(c.Status, k)
-		}
-	}
-	if len(c.Status) == 0 {
-		c.Status = nil
-	}
-	zero := true
-	for _, v := range c.Hist {
-		zero = zero && v == 0
-	}
-	if zero {
-		c.Hist = nil
-	}
 }
 
 // Zero reports whether every counter is zero.
@@ -238,17 +234,7 @@ func (c *Cell) Zero() bool {
 			return false
 		}
 	}
-	for _, v := range c.Hist {
-		if v != 0 {
-			return false
-		}
-	}
-	for _, v := range c.Status {
-		if v != 0 {
-			return false
-		}
-	}
-	return true
+	return c.Hist == [NumBuckets]int64{} && c.Status == [NumStatuses]int64{}
 }
 
 // Add adds o's counters to c.
@@ -272,19 +258,11 @@ func (c *Cell) Add(o *Cell) {
 	c.CloseSeconds += o.CloseSeconds
 	c.Due += o.Due
 	c.OnTime += o.OnTime
-	if len(o.Hist) > 0 {
-		if len(c.Hist) < len(o.Hist) {
-			c.Hist = append(c.Hist, make([]int64, len(o.Hist)-len(c.Hist))...)
-		}
-		for i, v := range o.Hist {
-			c.Hist[i] += v
-		}
+	for i, v := range o.Hist {
+		c.Hist[i] += v
 	}
-	for k, v := range o.Status {
-		if c.Status == nil {
-			c.Status = map[complaints.Status]int64{}
-		}
-		c.Status[k] += v
+	for i, v := range o.Status {
+		c.Status[i] += v
 	}
 }
 
@@ -431,9 +409,6 @@ func (d *Day) Apply(f *Fact) bool {
 				dur = 0
 			}
 			c.CloseSeconds += int64(dur / time.Second)
-			if len(c.Hist) < NumBuckets {
-				c.Hist = append(c.Hist, make([]int64, NumBuckets-len(c.Hist))...)
-			}
 			c.Hist[BucketOf(dur)]++
 		}
 		if f.Rating > 0 {
@@ -471,13 +446,9 @@ func (d *Day) Apply(f *Fact) bool {
 }
 
 func bump(c *Cell, s complaints.Status, n int64) {
-	if s == "" {
-		return
+	if i := statusIndex(s); i >= 0 {
+		c.Status[i] += n
 	}
-	if c.Status == nil {
-		c.Status = map[complaints.Status]int64{}
-	}
-	c.Status[s] += n
 }
 
 // OpenSet is the open cases of one department.

@@ -137,18 +137,15 @@ func toCellDoc(k summary.Key, c *summary.Cell) cellDoc {
 		Resolved: c.Resolved, Rejected: c.Rejected, Merged: c.Merged, Closed: c.Closed, Reopened: c.Reopened,
 		Joins: c.Joins, Notice1: c.Notice1, Notice2: c.Notice2, Published: c.Published, Ratings: c.Ratings,
 		RatingSum: c.RatingSum, Rating45: c.Rating45, CloseSeconds: c.CloseSeconds, Due: c.Due, OnTime: c.OnTime}
-	for _, v := range c.Hist {
-		if v != 0 {
-			d.Hist = c.Hist
-			break
-		}
+	if c.Hist != [summary.NumBuckets]int64{} {
+		d.Hist = c.Hist[:]
 	}
-	for s, n := range c.Status {
+	for i, n := range c.Status {
 		if n != 0 {
 			if d.Status == nil {
 				d.Status = map[string]int64{}
 			}
-			d.Status[string(s)] = n
+			d.Status[string(complaints.Statuses[i])] = n
 		}
 	}
 	return d
@@ -158,11 +155,13 @@ func toCell(d *cellDoc) (summary.Key, *summary.Cell) {
 	c := &summary.Cell{Filed: d.Filed, ReassignIn: d.ReassignIn, ReassignOut: d.ReassignOut, Accepted: d.Accepted,
 		Resolved: d.Resolved, Rejected: d.Rejected, Merged: d.Merged, Closed: d.Closed, Reopened: d.Reopened,
 		Joins: d.Joins, Notice1: d.Notice1, Notice2: d.Notice2, Published: d.Published, Ratings: d.Ratings,
-		RatingSum: d.RatingSum, Rating45: d.Rating45, CloseSeconds: d.CloseSeconds, Hist: d.Hist, Due: d.Due, OnTime: d.OnTime}
-	if len(d.Status) > 0 {
-		c.Status = make(map[complaints.Status]int64, len(d.Status))
-		for s, n := range d.Status {
-			c.Status[complaints.Status(s)] = n
+		RatingSum: d.RatingSum, Rating45: d.Rating45, CloseSeconds: d.CloseSeconds, Due: d.Due, OnTime: d.OnTime}
+	copy(c.Hist[:], d.Hist)
+	for s, n := range d.Status {
+		for i, v := range complaints.Statuses {
+			if string(v) == s {
+				c.Status[i] = n
+			}
 		}
 	}
 	return summary.Key{District: d.District, Street: d.Street, Category: d.Category, Department: d.Department}, c
