@@ -64,3 +64,28 @@ export function dashComplaints(query: Record<string, string | undefined> = {}): 
 export function dashDepartments(query: Record<string, string | undefined> = {}): Promise<DashLeagueRow[] | null> {
   return orNull(api<{ departments: DashLeagueRow[] }>('/dashboard/departments', { query }).then((r) => r.departments ?? []))
 }
+
+export interface DashEstimate {
+  estimate: number
+  se: number
+  ci_low: number | null
+  ci_high: number | null
+  n: number
+  verdict: 'meets' | 'below' | 'inconclusive' | null
+}
+
+export interface DashSatisfactionRound {
+  id: string
+  name: string
+  name_en?: string
+  status: string
+  starts_on: string
+  ends_on: string
+  threshold: number
+  overall: Record<string, DashEstimate>
+  districts: { id: string; name: string; name_en?: string; rates: Record<string, DashEstimate> }[]
+}
+
+export function dashSatisfaction(): Promise<{ rounds: DashSatisfactionRound[] } | null> {
+  return orNull(api<{ rounds: DashSatisfactionRound[] }>('/dashboard/satisfaction'))
+}

@@ -1,1 +1,0 @@
-import{K as e,M as t,O as n,T as r,U as i,W as a,m as o}from"./index-BnycJwsi.js";var s=n({__name:`StatusBadge`,props:{status:{}},setup(n){let{t:s,te:c}=o();return(o,l)=>(t(),r(`span`,{class:a([`badge`,`st-${n.status}`])},e(i(c)(`status.${n.status}`)?i(s)(`status.${n.status}`):n.status),3))}});export{s as t};
