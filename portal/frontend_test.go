@@ -49,6 +49,7 @@ func TestFrontendServing(t *testing.T) {
 		wantCache   string
 		wantIndex   bool // body is index.html
 		wantJSONErr bool // body is the API's JSON error
+		notIndex    bool // body must not be index.html (protocols with their own error shape)
 	}{
 		{name: "root serves index", path: "/", wantStatus: 200, wantType: "text/html", wantCache: "no-cache", wantIndex: true},
 		{name: "index.html by name", path: "/index.html", wantStatus: 200, wantType: "text/html", wantCache: "no-cache", wantIndex: true},
@@ -63,7 +64,7 @@ func TestFrontendServing(t *testing.T) {
 		{name: "icon", path: "/icon.svg", wantStatus: 200, wantType: "image/svg+xml"},
 		{name: "unknown API route is a JSON 404, not the app", path: "/api/v1/nothing-here", wantStatus: 404, wantJSONErr: true},
 		{name: "bare /api is not the app", path: "/api", wantStatus: 404, wantJSONErr: true},
-		{name: "open311 paths are never the app", path: "/open311/v2/nothing", wantStatus: 404, wantJSONErr: true},
+		{name: "open311 paths are never the app", path: "/open311/v2/nothing", wantStatus: 404, notIndex: true},
 		{name: "POST to a page is 404", method: http.MethodPost, path: "/report", wantStatus: 404, wantJSONErr: true},
 		{name: "HEAD of the root", method: http.MethodHead, path: "/", wantStatus: 200, wantType: "text/html"},
 		{name: "path traversal stays inside dist", path: "/assets/../../embed.go", wantStatus: 404, wantJSONErr: true},
@@ -89,6 +90,9 @@ func TestFrontendServing(t *testing.T) {
 			}
 			if tt.wantIndex && method == http.MethodGet && !bytes.Equal(resp.Body, indexBody) {
 				t.Errorf("body is not index.html: %.120s", resp.Body)
+			}
+			if tt.notIndex && bytes.Equal(resp.Body, indexBody) {
+				t.Error("answered with index.html")
 			}
 			if tt.wantJSONErr {
 				m := resp.JSON(t)
