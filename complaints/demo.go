@@ -389,6 +389,9 @@ func (s *Service) SeedDemo(ctx context.Context, opts DemoOptions) (int, error) {
 	if err := s.store.CreateMany(ctx, cases); err != nil {
 		return 0, err
 	}
+	for _, c := range cases {
+		s.remember(c)
+	}
 	cells := map[string][]CellEntry{}
 	since := opts.Now.Add(-DuplicateWindow)
 	for _, c := range cases {

@@ -33,7 +33,7 @@ func (s *Service) List(ctx context.Context, actor Actor, f Filter) (Page, error)
 	f.Text = strings.ToLower(strings.TrimSpace(f.Text))
 	want := f.Limit
 	f.Limit = want + 1
-	items, err := s.store.List(ctx, f)
+	items, err := s.find(ctx, f)
 	if err != nil {
 		return Page{}, err
 	}
@@ -46,25 +46,31 @@ func (s *Service) List(ctx context.Context, actor Actor, f Filter) (Page, error)
 	return Page{Items: items, Next: next}, nil
 }
 
-// Export streams every complaint matching f (the same rules as List) to fn,
-// page by page.
+// MaxExport bounds one export.
+const MaxExport = 100000
+
+// Export passes every complaint matching f (the same scope rules as List)
+// to fn, in f's order. It reads them in one query: on FerretDB every page
+// of a paged read would scan the whole collection again.
 func (s *Service) Export(ctx context.Context, actor Actor, f Filter, fn func(*Complaint) error) error {
-	f.Limit = MaxPage
-	for {
-		page, err := s.List(ctx, actor, f)
-		if err != nil {
+	if err := scopeFilter(actor, &f); err != nil {
+		return err
+	}
+	if f.Now.IsZero() {
+		f.Now = s.now()
+	}
+	f.Text = strings.ToLower(strings.TrimSpace(f.Text))
+	f.After, f.Limit, f.Summary = nil, MaxExport, true
+	items, err := s.find(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, c := range items {
+		if err := fn(c); err != nil {
 			return err
 		}
-		for _, c := range page.Items {
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		if page.Next == nil {
-			return nil
-		}
-		f.After = page.Next
 	}
+	return nil
 }
 
 // PublicList returns complaints for the public map or the overdue list:
@@ -77,6 +83,15 @@ func (s *Service) PublicList(ctx context.Context, f Filter) ([]*Complaint, error
 		f.Now = s.now()
 	}
 	f.Summary = true
+	return s.find(ctx, f)
+}
+
+// find answers a filter from the memory copy when there is one, else
+// from the store.
+func (s *Service) find(ctx context.Context, f Filter) ([]*Complaint, error) {
+	if m := s.memory(); m != nil {
+		return m.list(f), nil
+	}
 	return s.store.List(ctx, f)
 }
 

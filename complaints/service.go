@@ -65,6 +65,8 @@ type Service struct {
 	hooks []EventHook
 	// channels are the outbox channels each notification is sent through.
 	channels []string
+	// mem answers lists from memory when enabled (EnableMemoryLists).
+	mem *memList
 }
 
 // NewService returns a service; call Init before use.
@@ -381,6 +383,7 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 		}
 	}
 	s.index(ctx, c)
+	s.remember(c)
 	s.fire(ctx, c, c.Events[0])
 	return out, nil
 }
@@ -510,6 +513,7 @@ func (s *Service) apply(ctx context.Context, prev, next *Complaint, ev Event) (*
 	if err := s.store.Apply(ctx, prev, next, ev); err != nil {
 		return nil, err
 	}
+	s.remember(next)
 	s.fire(ctx, next, ev)
 	return next, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -292,4 +293,79 @@ func TestDemoHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("swept in %v", time.Since(start))
+}
+
+// TestMemoryListsMatchTheStore checks the in-memory lists (embedded store)
+// answer every filter exactly as the store's queries do, and follow changes.
+func TestMemoryListsMatchTheStore(t *testing.T) {
+	ctx := context.Background()
+	svc, clk, st := newService(t)
+	opts := complaints.DemoOptions{Now: clk.Now(), Days: 20, PerDay: 25, MinLat: 27.8, MaxLat: 27.9, MinLon: 113.1, MaxLon: 113.2, Seed: 3}
+	if _, err := svc.SeedDemo(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	mem := complaints.NewService(st, fakeLocator{}, clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := mem.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.EnableMemoryLists(ctx); err != nil {
+		t.Fatal(err)
+	}
+	yes, no, two := true, false, 2
+	admin := complaints.Actor{ID: "a", Role: complaints.RoleAdmin}
+	filters := []complaints.Filter{
+		{}, {Sort: "filed_at"}, {Sort: "-due_at"}, {Sort: "updated_at"},
+		{Statuses: []complaints.Status{complaints.StatusClosed, complaints.StatusRejected}},
+		{Category: "garbage"}, {Categories: []string{"flyers", "sewage"}}, {Department: "sanitation", Sort: "due_at"},
+		{DistrictID: "D01"}, {StreetID: "D01-S01"}, {Overdue: &yes}, {Overdue: &no, Category: "pests"},
+		{NoticeLevel: &two}, {Published: &yes}, {Text: "垃圾"}, {Text: "堵塞"},
+		{From: clk.Now().Add(-72 * time.Hour), To: clk.Now().Add(-24 * time.Hour)},
+	}
+	for i, f := range filters {
+		f.Limit = 7
+		for page := 0; page < 3; page++ {
+			a, err1 := svc.List(ctx, admin, f)
+			b, err2 := mem.List(ctx, admin, f)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if ids(a.Items) != ids(b.Items) {
+				t.Fatalf("filter %d page %d: store %s, memory %s", i, page, ids(a.Items), ids(b.Items))
+			}
+			if a.Next == nil {
+				if b.Next != nil {
+					t.Fatalf("filter %d: memory has a next page", i)
+				}
+				break
+			}
+			f.After = a.Next
+		}
+	}
+	// Changes through the service show up at once.
+	f := mustFile(t, mem, 27.85, 113.15)
+	got, _ := mem.List(ctx, admin, complaints.Filter{Statuses: []complaints.Status{complaints.StatusSubmitted}, Limit: 200})
+	if !strings.Contains(ids(got.Items), f.Complaint.ID) {
+		t.Fatal("new filing missing from the memory list")
+	}
+	if _, err := mem.Act(ctx, dept, f.Complaint.ID, complaints.ActInput{Action: complaints.ActionAccept, Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = mem.List(ctx, admin, complaints.Filter{Statuses: []complaints.Status{complaints.StatusSubmitted}, Limit: 200})
+	if strings.Contains(ids(got.Items), f.Complaint.ID) {
+		t.Fatal("accepted case still listed as submitted")
+	}
+	// Sweeps find the same work.
+	clk.Advance(30 * time.Hour)
+	r1, err := mem.Sweep(ctx)
+	if err != nil || r1.Notices == 0 {
+		t.Fatalf("memory sweep %+v %v", r1, err)
+	}
+}
+
+func ids(list []*complaints.Complaint) string {
+	var b strings.Builder
+	for _, c := range list {
+		b.WriteString(c.ID + ",")
+	}
+	return b.String()
 }

@@ -37,6 +37,14 @@ func (s *Server) initComplaints(ctx context.Context) error {
 	if err := svc.Init(ctx); err != nil {
 		return err
 	}
+	if s.store.Embedded {
+		// This process is the embedded store's only writer, so lists can
+		// be answered from a write-through copy instead of FerretDB's
+		// full scans (see complaints.EnableMemoryLists).
+		if err := svc.EnableMemoryLists(ctx); err != nil {
+			return err
+		}
+	}
 	channels := map[string]complaints.Channel{complaints.ChannelLog: complaints.LogChannel{Log: s.log}}
 	names := []string{complaints.ChannelLog}
 	if s.cfg.WebhookURL != "" {

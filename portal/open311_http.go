@@ -281,7 +281,7 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 		return err
 	}
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) && !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) {
 		return apperr.New(apperr.Invalid, "send application/x-www-form-urlencoded")
 	}
 	form := map[string]string{}
