@@ -238,7 +238,7 @@ try {
     const dept = state.case.department === 'citymgmt' ? 'citymgmt' : 'sanitation'
     await signIn(page, dept)
     await page.goto(`${base}/staff/cases`)
-    await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 15_000 })
+    await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 90_000 })
     await shot(page, 'cases-desktop')
     await check(page, 'cases (/staff/cases)')
     await page.goto(`${base}/staff/cases/${state.case.id}`)
@@ -285,14 +285,14 @@ try {
     await signIn(page, 'volunteer1')
     await page.goto(`${base}/volunteer`)
     const start = page.locator('a.btn', { hasText: '开始访问' }).first()
-    await start.waitFor({ timeout: 15_000 })
+    await start.waitFor({ timeout: 90_000 })
     await shot(page, 'volunteer-phone')
     await check(page, 'volunteer (/volunteer)')
     const href = await start.getAttribute('href')
     const [, , , roundId, unit] = href.split('/')
     // Load the interview once online (questionnaire and code cached), then lose the network.
     await start.click()
-    await page.locator('[data-testid=gps]').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid=gps]').waitFor({ timeout: 90_000 })
     await ctx.setOffline(true)
     await page.locator('.offline-banner').waitFor()
     const ids = []
@@ -357,7 +357,7 @@ try {
     await page.setViewportSize(DESKTOP)
     if (state.case) {
       await page.goto(`${base}/staff/cases`)
-      await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 15_000 })
+      await page.locator(`tr[data-case="${state.case.id}"]`).waitFor({ timeout: 90_000 })
       await page.goto(`${base}/staff/cases/${state.case.id}`)
       await page.locator('[data-testid=case-status].st-closed').waitFor()
     }
