@@ -630,31 +630,128 @@ type RebuildResult struct {
 	Unqueued                       int
 }
 
+// Builder folds whole case histories into fresh summaries (rebuild, bulk
+// loads).
+type Builder struct {
+	sl         func(category string) time.Duration
+	recentFrom time.Time
+	days       map[string]*Day
+	sets       map[string]*OpenSet
+	versions   map[string]int
+	recents    []recent
+	res        RebuildResult
+}
+
+type recent struct {
+	id    string
+	at    time.Time
+	dates []string
+}
+
+// NewBuilder returns a builder; events at or after recentFrom are
+// remembered in their days (the catch-up sweep may still look at them).
+func NewBuilder(sl func(category string) time.Duration, recentFrom time.Time) *Builder {
+	return &Builder{sl: sl, recentFrom: recentFrom, days: map[string]*Day{}, sets: map[string]*OpenSet{}, versions: map[string]int{}}
+}
+
+// Add folds one case with its whole history in.
+func (b *Builder) Add(c *complaints.Complaint) {
+	b.res.Cases++
+	b.versions[c.ID] = c.Version
+	sl := b.sl(c.Category)
+	for i, ev := range c.Events {
+		f := FactOf(c, ev, sl, i == len(c.Events)-1)
+		dates := f.Days()
+		for _, date := range dates {
+			d := b.days[date]
+			if d == nil {
+				d = NewDay(date)
+				b.days[date] = d
+			}
+			d.Apply(&f)
+		}
+		if f.Snap != nil && f.Snap.Open {
+			o := b.sets[f.Snap.Department]
+			if o == nil {
+				o = NewOpenSet(f.Snap.Department)
+				b.sets[f.Snap.Department] = o
+			}
+			o.Cases[c.ID] = *f.Snap
+			b.res.OpenCases++
+		}
+		if !ev.At.Before(b.recentFrom) {
+			b.recents = append(b.recents, recent{ev.ID, ev.At, dates})
+		}
+		b.res.Events++
+	}
+}
+
+// finish returns the days and sets, each day remembering only the recent
+// events, oldest first.
+func (b *Builder) finish() ([]*Day, []*OpenSet) {
+	sort.Slice(b.recents, func(i, j int) bool {
+		if !b.recents[i].at.Equal(b.recents[j].at) {
+			return b.recents[i].at.Before(b.recents[j].at)
+		}
+		return b.recents[i].id < b.recents[j].id
+	})
+	for _, d := range b.days {
+		d.Applied, d.applied = nil, nil
+		d.Prune()
+	}
+	for _, r := range b.recents {
+		for _, date := range r.dates {
+			b.days[date].remember(r.id)
+		}
+	}
+	dl := make([]*Day, 0, len(b.days))
+	for _, k := range SortedKeys(b.days) {
+		dl = append(dl, b.days[k])
+	}
+	ol := make([]*OpenSet, 0, len(b.sets))
+	for _, k := range SortedKeys(b.sets) {
+		ol = append(ol, b.sets[k])
+	}
+	return dl, ol
+}
+
 // Rebuild recomputes every summary from the complaints and their
 // histories and replaces the stored ones. It holds the applier lease for
 // its whole run, so live appliers wait and queue meanwhile; queued facts
 // the rebuild covered are dropped, the rest are folded in afterwards.
 func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
+	start := s.now()
+	return s.Replace(ctx, func(b *Builder) error {
+		return s.store.EachCase(ctx, func(c *complaints.Complaint) error {
+			b.Add(c)
+			return nil
+		})
+	}, start)
+}
+
+// Replace builds summaries with fill (which adds cases to the builder)
+// and stores them in place of the current ones, holding the applier lease
+// meanwhile. start is when the cases were read (the new watermark).
+func (s *Service) Replace(ctx context.Context, fill func(*Builder) error, start time.Time) (RebuildResult, error) {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	var res RebuildResult
 	// Hold the lease: claim the current slot (waiting for it) and keep
 	// claiming the next ones until done.
 	deadline := time.Now().Add(2 * LeaseSlot)
 	for {
 		ok, err := s.lease(ctx)
 		if err != nil {
-			return res, err
+			return RebuildResult{}, err
 		}
 		if ok {
 			break
 		}
 		if time.Now().After(deadline) {
-			return res, fmt.Errorf("rebuild: another process holds the applier lease")
+			return RebuildResult{}, fmt.Errorf("rebuild: another process holds the applier lease")
 		}
 		select {
 		case <-ctx.Done():
-			return res, ctx.Err()
+			return RebuildResult{}, ctx.Err()
 		case <-time.After(time.Second):
 		}
 	}
@@ -675,81 +772,24 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
 			}
 		}
 	}()
-	start := s.now()
-	recentFrom := start.Add(-10 * time.Minute)
-	days := map[string]*Day{}
-	sets := map[string]*OpenSet{}
-	versions := map[string]int{}
-	type recent struct {
-		id    string
-		at    time.Time
-		dates []string
+	b := NewBuilder(s.serviceLevel, start.Add(-10*time.Minute))
+	if err := fill(b); err != nil {
+		return b.res, err
 	}
-	var recents []recent
-	err := s.store.EachCase(ctx, func(c *complaints.Complaint) error {
-		res.Cases++
-		versions[c.ID] = c.Version
-		sl := s.serviceLevel(c.Category)
-		for i, ev := range c.Events {
-			f := FactOf(c, ev, sl, i == len(c.Events)-1)
-			dates := f.Days()
-			for _, date := range dates {
-				d := days[date]
-				if d == nil {
-					d = NewDay(date)
-					days[date] = d
-				}
-				d.Apply(&f)
-			}
-			if f.Snap != nil && f.Snap.Open {
-				o := sets[f.Snap.Department]
-				if o == nil {
-					o = NewOpenSet(f.Snap.Department)
-					sets[f.Snap.Department] = o
-				}
-				o.Cases[c.ID] = *f.Snap
-				res.OpenCases++
-			}
-			if !ev.At.Before(recentFrom) {
-				recents = append(recents, recent{ev.ID, ev.At, dates})
-			}
-			res.Events++
-		}
-		return nil
-	})
-	if err != nil {
-		return res, err
-	}
-	// Days remember only recent events, oldest first: those the catch-up
-	// sweep may still look at.
-	sort.Slice(recents, func(i, j int) bool {
-		if !recents[i].at.Equal(recents[j].at) {
-			return recents[i].at.Before(recents[j].at)
-		}
-		return recents[i].id < recents[j].id
-	})
-	for _, d := range days {
-		d.Applied, d.applied = nil, nil
-		d.Prune()
-	}
-	for _, r := range recents {
-		for _, date := range r.dates {
-			days[date].remember(r.id)
-		}
-	}
+	res := b.res
+	dl, ol := b.finish()
 	s.mu.RLock()
 	rev := s.head.Rev + 1
 	s.mu.RUnlock()
-	head := Head{Rev: rev, Docs: map[string]int64{}, Watermark: start.Add(-sweepLag)}
-	dl := make([]*Day, 0, len(days))
-	for _, k := range SortedKeys(days) {
-		dl = append(dl, days[k])
-		head.Docs[DayDoc(k)] = rev
+	if h, err := s.store.Head(ctx); err == nil && h.Rev >= rev {
+		rev = h.Rev + 1
 	}
-	ol := make([]*OpenSet, 0, len(sets))
-	for _, k := range SortedKeys(sets) {
-		ol = append(ol, sets[k])
-		head.Docs[SetDoc(k)] = rev
+	head := Head{Rev: rev, Docs: map[string]int64{}, Watermark: start.Add(-sweepLag)}
+	for _, d := range dl {
+		head.Docs[DayDoc(d.Date)] = rev
+	}
+	for _, o := range ol {
+		head.Docs[SetDoc(o.Department)] = rev
 	}
 	if err := s.store.Replace(ctx, dl, ol, head); err != nil {
 		return res, err
@@ -768,7 +808,7 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
 	}
 	var covered []string
 	for _, f := range queued {
-		if v, ok := versions[f.CaseID]; ok && v >= f.Seq {
+		if v, ok := b.versions[f.CaseID]; ok && v >= f.Seq {
 			covered = append(covered, f.EventID)
 		}
 	}
