@@ -32,5 +32,6 @@ func (s *Server) demoSteps() []func(context.Context) error {
 	return []func(context.Context) error{
 		s.demoAccounts,
 		s.demoComplaints,
+		s.demoSurvey,
 	}
 }

@@ -12,6 +12,7 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
 	s.registerConfigRoutes(api)
 	s.registerComplaintRoutes(api)
+	s.registerSurveyRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).

@@ -89,6 +89,33 @@ var routePolicy = map[string]access{
 	"GET /api/v1/apikeys":                 only("Open311 API keys (issue 6)", rAdmin),
 	"POST /api/v1/apikeys":                only("the key is shown once", rAdmin),
 	"DELETE /api/v1/apikeys/:id":          only("revoke", rAdmin),
+
+	// Survey rounds (issue 7). District officials: review, assign and list
+	// within their district; "city-wide" routes refuse them.
+	"GET /api/v1/questionnaires":                             only("answer keys included", rOff, rAdmin),
+	"POST /api/v1/questionnaires":                            only("city-wide; versions immutable", rOff, rAdmin),
+	"GET /api/v1/rounds":                                     only("", rVol, rOff, rAdmin),
+	"POST /api/v1/rounds":                                    only("city-wide", rOff, rAdmin),
+	"GET /api/v1/rounds/:id":                                 only("", rVol, rOff, rAdmin),
+	"PUT /api/v1/rounds/:id/plan":                            only("city-wide; planned rounds only", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/plan/suggestion":                 only("sample-size planner from the previous round", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/open":                           only("city-wide", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/close":                          only("city-wide", rOff, rAdmin),
+	"PUT /api/v1/rounds/:id/census":                          only("city-wide", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/questionnaire":                   only("answer keys only for staff", rVol, rOff, rAdmin),
+	"GET /api/v1/rounds/:id/assignments/me":                  only("the caller's units", rVol),
+	"GET /api/v1/rounds/:id/assignments":                     only("district officials: their district", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/assignments":                    only("district officials: their district", rOff, rAdmin),
+	"DELETE /api/v1/rounds/:id/assignments/:unit/:volunteer": only("district officials: their district", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/responses":                      only("volunteers: assigned units only", rVol, rOff, rAdmin),
+	"GET /api/v1/rounds/:id/responses.csv":                   only("city-wide", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/responses":                       only("district officials: their district", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/responses/:rid":                  only("district officials: their district", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/responses/:rid/review":          only("district officials: their district", rOff, rAdmin),
+	"POST /api/v1/rounds/:id/reviews":                        only("district officials: their district", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/progress":                        only("", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/results":                         only("", rOff, rAdmin),
+	"GET /api/v1/rounds/:id/calibration/:file":               only("", rOff, rAdmin),
 }
 
 type routeKey struct{ method, path string }

@@ -16,6 +16,7 @@ import (
 	"cleancity/portal/areas"
 	"cleancity/portal/auth"
 	"cleancity/portal/store"
+	"cleancity/survey"
 )
 
 // maxBodyLimit is the hard cap fasthttp enforces before a handler runs: the
@@ -49,6 +50,8 @@ type Server struct {
 
 	Areas *areas.Service
 	Auth  *auth.Service
+	// Survey runs survey rounds (issue 7).
+	Survey *survey.Service
 }
 
 // New opens the store, prepares every domain service (collections and
@@ -111,6 +114,9 @@ func (s *Server) initServices(ctx context.Context) error {
 	}
 	if err := s.initAuth(ctx); err != nil {
 		return fmt.Errorf("auth: %w", err)
+	}
+	if err := s.initSurvey(ctx); err != nil {
+		return fmt.Errorf("survey: %w", err)
 	}
 	if err := s.initComplaints(ctx); err != nil {
 		return fmt.Errorf("complaints: %w", err)

@@ -271,13 +271,18 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 		est := Estimate{Indicator: ind.name}
 		switch {
 		case errors.Is(err, stats.ErrUndefined):
-			// A rate of exactly 0 or 1 has no logit interval; report the
-			// point with a degenerate interval rather than nothing.
+			// No interval where R gives NaN: a rate of exactly 0 or 1, or a
+			// domain inside a single sampled community (0 degrees of
+			// freedom). Report the point without an interval or verdict.
 			e, err = sv.Mean(ind.col, d)
 			if err != nil {
 				return nil, statsError(err)
 			}
-			iv = stats.Interval{Low: e.Value, High: e.Value, Method: ciMethod, Level: ciLevel}
+			est.Value, est.SE, est.N, est.DF = e.Value, e.SE, e.N, e.DF
+			est.Deff, est.DeffValid = e.Deff, e.DeffValid
+			est.PointMeets = e.Value >= threshold
+			out = append(out, est)
+			continue
 		case err != nil:
 			return nil, statsError(err)
 		}
@@ -450,4 +455,89 @@ func (s *Service) exportOnce(ctx context.Context, r *Round, w io.Writer, attempt
 	}
 	out.Flush()
 	return out.Error()
+}
+
+// Suggestion is the sample-size planner's advice for a round's plan.
+type Suggestion struct {
+	// BasedOn is the previous round whose rate and design effect were
+	// used ("" when there is none: the threshold and a design effect of 2).
+	BasedOn      string
+	ExpectedRate float64
+	Deff         float64
+	HalfWidth    float64
+	Total        int
+	Strata       []StratumSuggestion
+}
+
+// StratumSuggestion is one stratum's planned interviews spread over its
+// sampled units.
+type StratumSuggestion struct {
+	Stratum       string
+	Interviews    int
+	Units         int
+	TargetPerUnit int
+}
+
+// defaultDeff is assumed without a previous round: community clusters of
+// sixty or so interviews typically double the variance.
+const defaultDeff = 2
+
+// SuggestTargets runs the stats engine's sample-size planner for the
+// round's satisfaction rate: the previous round's overall rate and design
+// effect, the wanted interval half-width, proportional allocation over
+// the plan's strata by residents, then per-unit targets.
+func (s *Service) SuggestTargets(ctx context.Context, r *Round, halfWidth float64) (Suggestion, error) {
+	if !(halfWidth > 0 && halfWidth < 0.5) {
+		return Suggestion{}, apperr.Field("half_width", "must be between 0 and 0.5")
+	}
+	if len(r.Plan.Units) == 0 {
+		return Suggestion{}, apperr.New(apperr.Conflict, "the round has no sampling plan yet")
+	}
+	sg := Suggestion{ExpectedRate: r.Threshold, Deff: defaultDeff, HalfWidth: halfWidth}
+	if r.PreviousRoundID != "" {
+		prev, err := s.store.FindRound(ctx, r.PreviousRoundID)
+		if err != nil {
+			return Suggestion{}, err
+		}
+		res, err := s.Results(ctx, &prev, "")
+		switch {
+		case err == nil:
+			sat := res.Overall[0]
+			sg.BasedOn, sg.ExpectedRate = prev.ID, sat.Value
+			if sat.DeffValid && sat.Deff > 0 {
+				sg.Deff = sat.Deff
+			}
+		case !errors.Is(err, ErrNoData):
+			return Suggestion{}, err
+		}
+	}
+	// A rate of exactly 0 or 1 plans nothing: keep it inside (0, 1).
+	sg.ExpectedRate = min(0.99, max(0.01, sg.ExpectedRate))
+	residents := map[string]float64{}
+	for _, c := range s.geo.Communities() {
+		if r.Plan.StratumLevel == ByStreet {
+			residents[c.StreetID] += float64(c.Residents)
+		} else {
+			residents[c.DistrictID] += float64(c.Residents)
+		}
+	}
+	units := map[string]int{}
+	for _, u := range r.Plan.Units {
+		units[u.Stratum]++
+	}
+	spec := stats.PlanSpec{ExpectedRate: sg.ExpectedRate, Deff: sg.Deff, HalfWidth: halfWidth, Allocation: stats.Proportional}
+	for _, st := range r.Plan.Strata {
+		spec.Strata = append(spec.Strata, stats.PlanStratum{Name: st.ID, Population: max(1, residents[st.ID])})
+		spec.MinPerStratum = max(spec.MinPerStratum, 2*units[st.ID])
+	}
+	plan, err := stats.PlanSampleSize(spec)
+	if err != nil {
+		return Suggestion{}, apperr.Wrap(apperr.Invalid, err, "the planner cannot plan this round")
+	}
+	sg.Total = plan.Total
+	for _, st := range plan.Strata {
+		n := units[st.Name]
+		sg.Strata = append(sg.Strata, StratumSuggestion{Stratum: st.Name, Interviews: st.N, Units: n, TargetPerUnit: (st.N + n - 1) / n})
+	}
+	return sg, nil
 }

@@ -286,6 +286,10 @@ type Submitter struct {
 	// Supervisor may submit for any unit (data entry of paper forms);
 	// volunteers only for their assigned units.
 	Supervisor bool
+	// AcceptClean stores responses without a quality flag as accepted,
+	// reviewed by the submitter (a supervisor entering checked paper
+	// forms; the demo seeder). Flagged ones still wait for review.
+	AcceptClean bool
 }
 
 // Outcome is the answer to one submitted response.
@@ -356,57 +360,73 @@ func (s *Service) Submit(ctx context.Context, roundID string, who Submitter, sub
 		freshIdx = append(freshIdx, i)
 		clientIDs = append(clientIDs, sub.ClientID)
 	}
-	// Retries first: they get their stored result even after the round
-	// has closed.
-	stored, err := s.store.FindResponsesByClientID(ctx, roundID, clientIDs)
-	if err != nil {
-		return nil, err
-	}
-	var insert []Response
-	var insertIdx []int
-	for k, resp := range fresh {
-		i := freshIdx[k]
-		if old, ok := stored[resp.ClientID]; ok {
-			out[i] = retryOutcome(old, resp)
-			continue
-		}
-		if r.Status != Open {
-			out[i].Err = apperr.Newf(apperr.Conflict, "round %s is %s; responses are accepted only while it is open", r.ID, r.Status)
-			continue
-		}
-		insert = append(insert, resp)
-		insertIdx = append(insertIdx, i)
-	}
-	if len(insert) > 0 {
-		if err := s.flag(ctx, r, q, insert); err != nil {
+	if r.Status != Open {
+		// Retries get their stored result even after the round closed.
+		stored, err := s.store.FindResponsesByClientID(ctx, roundID, clientIDs)
+		if err != nil {
 			return nil, err
 		}
-		errs := s.store.InsertResponses(ctx, insert)
-		var raced []string
+		for k, resp := range fresh {
+			i := freshIdx[k]
+			if old, ok := stored[resp.ClientID]; ok {
+				out[i] = retryOutcome(old, resp)
+				continue
+			}
+			out[i].Err = apperr.Newf(apperr.Conflict, "round %s is %s; responses are accepted only while it is open", r.ID, r.Status)
+		}
+	} else if len(fresh) > 0 {
+		// Insert first and let the unique key find the retries: cheaper
+		// than looking every client id up, and right under races.
+		if err := s.flag(ctx, r, q, fresh); err != nil {
+			return nil, err
+		}
+		if who.AcceptClean {
+			for k := range fresh {
+				if len(fresh[k].Flags) == 0 {
+					fresh[k].Status, fresh[k].ReviewedBy, fresh[k].ReviewedAt = Accepted, who.Username, now
+				}
+			}
+		}
+		errs := s.store.InsertResponses(ctx, fresh)
+		var dups []string
+		created := map[string][]int{}
 		for k, err := range errs {
-			i := insertIdx[k]
+			i := freshIdx[k]
 			switch {
 			case err == nil:
-				out[i] = Outcome{ClientID: insert[k].ClientID, Created: true, Response: insert[k]}
+				out[i] = Outcome{ClientID: fresh[k].ClientID, Created: true, Response: fresh[k]}
+				created[fresh[k].Volunteer] = append(created[fresh[k].Volunteer], k)
 			case IsDuplicate(err):
-				// Another request stored it between our look-up and insert.
-				raced = append(raced, insert[k].ClientID)
-				out[i] = Outcome{ClientID: insert[k].ClientID, Response: insert[k], Err: err}
+				dups = append(dups, fresh[k].ClientID)
+				out[i] = Outcome{ClientID: fresh[k].ClientID, Response: fresh[k], Err: err}
 			default:
 				return nil, err
 			}
 		}
-		if len(raced) > 0 {
-			again, err := s.store.FindResponsesByClientID(ctx, roundID, raced)
+		if len(dups) > 0 {
+			stored, err := s.store.FindResponsesByClientID(ctx, roundID, dups)
 			if err != nil {
 				return nil, err
 			}
 			for i := range out {
 				if IsDuplicate(out[i].Err) {
-					if old, ok := again[out[i].ClientID]; ok {
-						out[i] = retryOutcome(old, out[i].Response)
+					old, ok := stored[out[i].ClientID]
+					if !ok {
+						return nil, fmt.Errorf("response %s: duplicate key but not found", out[i].ClientID)
 					}
+					out[i] = retryOutcome(old, out[i].Response)
 				}
+			}
+		}
+		for vol, idx := range created {
+			starts := make([]time.Time, 0, len(idx))
+			hashes := make([]string, 0, len(idx))
+			for _, k := range idx {
+				starts = append(starts, fresh[k].StartedAt)
+				hashes = append(hashes, fresh[k].AnswersHash)
+			}
+			if err := s.store.RecordActivity(ctx, roundID, vol, starts, hashes); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -499,7 +519,7 @@ func (s *Service) prepare(r Round, q *Questionnaire, who Submitter, assigned map
 		fmt.Sscan(y, &years)
 	}
 	resp := Response{
-		ID: newID(now), RoundID: r.ID, ClientID: sub.ClientID, Unit: u.ID, Stratum: u.Stratum, District: u.District,
+		ID: ResponseID(r.ID, sub.ClientID), RoundID: r.ID, ClientID: sub.ClientID, Unit: u.ID, Stratum: u.Stratum, District: u.District,
 		Volunteer: who.Username, StartedAt: sub.StartedAt.UTC().Truncate(time.Millisecond), EndedAt: sub.EndedAt.UTC().Truncate(time.Millisecond),
 		GPS: sub.GPS, Answers: scored.Answers,
 		ContentHash: contentHash(who.Username, sub, scored.Answers), AnswersHash: answersHash(scored.Answers),
@@ -537,32 +557,25 @@ func (s *Service) flag(ctx context.Context, r Round, q *Questionnaire, list []Re
 		byVol[resp.Volunteer] = append(byVol[resp.Volunteer], i)
 	}
 	for vol, idx := range byVol {
-		hashes := make([]string, 0, len(idx))
-		from, to := list[idx[0]].StartedAt, list[idx[0]].StartedAt
-		for _, i := range idx {
-			hashes = append(hashes, list[i].AnswersHash)
-			from = minTime(from, list[i].StartedAt)
-			to = maxTime(to, list[i].StartedAt)
-		}
-		seen, err := s.store.SeenAnswerHashes(ctx, r.ID, vol, hashes)
+		act, err := s.store.Activity(ctx, r.ID, vol)
 		if err != nil {
 			return err
 		}
-		batchSeen := map[string]bool{}
+		seen := make(map[string]bool, len(act.Hashes)+len(idx))
+		for _, h := range act.Hashes {
+			seen[h] = true
+		}
 		for _, i := range idx {
 			h := list[i].AnswersHash
-			if seen[h] || batchSeen[h] {
+			if seen[h] {
 				list[i].Flags = append(list[i].Flags, FlagDuplicateAnswers)
 			}
-			batchSeen[h] = true
+			seen[h] = true
 		}
 		if rules.MaxPerHour <= 0 {
 			continue
 		}
-		starts, err := s.store.VolunteerStarts(ctx, r.ID, vol, from.Add(-time.Hour), to)
-		if err != nil {
-			return err
-		}
+		starts := append([]time.Time(nil), act.Starts...)
 		for _, i := range idx {
 			starts = append(starts, list[i].StartedAt)
 		}
@@ -578,20 +591,6 @@ func (s *Service) flag(ctx context.Context, r Round, q *Questionnaire, list []Re
 		}
 	}
 	return nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // ReviewResponse accepts or rejects one response. A rejection needs a
@@ -615,6 +614,14 @@ func (s *Service) ReviewResponse(ctx context.Context, roundID, id string, versio
 	return s.store.ReviewResponse(ctx, roundID, id, version, rv)
 }
 
+// AcceptUnflagged accepts every submitted response without a quality flag
+// (of one district when district is not empty) and returns how many.
+func (s *Service) AcceptUnflagged(ctx context.Context, roundID, district, by string) (int, error) {
+	no := false
+	return s.store.ReviewMatching(ctx, ResponseFilter{RoundID: roundID, Status: Submitted, District: district, Flagged: &no},
+		Review{Status: Accepted, By: by, At: s.now().UTC()})
+}
+
 // Response returns one response.
 func (s *Service) Response(ctx context.Context, roundID, id string) (Response, error) {
 	return s.store.FindResponse(ctx, roundID, id)
@@ -628,11 +635,10 @@ func (s *Service) Responses(ctx context.Context, f ResponseFilter) ([]Response, 
 	return s.store.ListResponses(ctx, f)
 }
 
-// newID returns a sortable response id: the receipt time in hex followed
-// by random bytes.
-func newID(now time.Time) string {
-	return fmt.Sprintf("%012x", now.UnixMilli()) + randomHex(6)
-}
+// ResponseID is a response's id: its round and client id. Making the key
+// from the client id lets the store's primary key catch retries, and
+// FerretDB answers _id look-ups without scanning.
+func ResponseID(roundID, clientID string) string { return roundID + ":" + clientID }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -34,6 +34,16 @@ type Assignment struct {
 	AssignedAt time.Time
 }
 
+// Activity is what the quality flags need to know about a volunteer's
+// earlier interviews in a round: kept in one small document per volunteer
+// and round, so flagging a batch reads one document by key instead of
+// searching the responses (FerretDB v1 pushes only _id look-ups down to
+// SQLite; any other filter scans the collection).
+type Activity struct {
+	Starts []time.Time
+	Hashes []string
+}
+
 // ResponseFilter selects responses of a round for review.
 type ResponseFilter struct {
 	RoundID   string
@@ -87,8 +97,8 @@ type Store interface {
 	// response: nil, ErrDuplicate for a (round, client id) that exists, or
 	// another error.
 	InsertResponses(ctx context.Context, list []Response) []error
-	// FindResponsesByClientID returns the stored responses with those
-	// client ids, keyed by client id.
+	// FindResponsesByClientID returns the stored responses of the round
+	// with those client ids, keyed by client id.
 	FindResponsesByClientID(ctx context.Context, roundID string, clientIDs []string) (map[string]Response, error)
 	// FindResponse returns one response by id; ErrNotFound.
 	FindResponse(ctx context.Context, roundID, id string) (Response, error)
@@ -97,14 +107,18 @@ type Store interface {
 	// ReviewResponse records a decision on a response whose version is
 	// version; ErrVersion, ErrNotFound.
 	ReviewResponse(ctx context.Context, roundID, id string, version int64, rv Review) (Response, error)
+	// ReviewMatching records one decision on every response the filter
+	// selects (RoundID, Status, District, Flagged; paging ignored) and
+	// returns how many changed.
+	ReviewMatching(ctx context.Context, f ResponseFilter, rv Review) (int, error)
 	// CountByUnit returns the number of responses with the status per unit.
 	CountByUnit(ctx context.Context, roundID string, status ResponseStatus) (map[string]int, error)
-	// VolunteerStarts returns the start times of a volunteer's responses in
-	// the round started in [from, to].
-	VolunteerStarts(ctx context.Context, roundID, volunteer string, from, to time.Time) ([]time.Time, error)
-	// SeenAnswerHashes returns which of the answer hashes the volunteer
-	// already sent in the round.
-	SeenAnswerHashes(ctx context.Context, roundID, volunteer string, hashes []string) (map[string]bool, error)
+	// Activity returns a volunteer's recent interview starts and answer
+	// hashes in the round (empty when none).
+	Activity(ctx context.Context, roundID, volunteer string) (Activity, error)
+	// RecordActivity appends starts and answer hashes to the volunteer's
+	// activity, keeping the most recent ones.
+	RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error
 	// EachAccepted streams the accepted responses of a round (answers left
 	// out) to fn, in id order, stopping at fn's first error.
 	EachAccepted(ctx context.Context, roundID string, fn func(Response) error) error

@@ -24,6 +24,7 @@ const (
 	CollRounds         = "survey_rounds"
 	CollAssignments    = "survey_assignments"
 	CollResponses      = "survey_responses"
+	CollActivity       = "survey_activity"
 )
 
 // Store implements survey.Store.
@@ -33,6 +34,7 @@ type Store struct {
 	rounds      *mongo.Collection
 	assignments *mongo.Collection
 	responses   *mongo.Collection
+	activity    *mongo.Collection
 }
 
 var _ survey.Store = (*Store)(nil)
@@ -45,11 +47,15 @@ func New(db *mongo.Database) *Store {
 		rounds:      db.Collection(CollRounds),
 		assignments: db.Collection(CollAssignments),
 		responses:   db.Collection(CollResponses),
+		activity:    db.Collection(CollActivity),
 	}
 }
 
-// EnsureIndexes creates the collections' indexes (idempotent).
-func (s *Store) EnsureIndexes(ctx context.Context) error {
+// EnsureIndexes creates the collections' indexes (idempotent). The unique
+// ones always; the secondary (query) ones only when secondary is true: on
+// FerretDB v1 (SQLite) every filter but {_id: x} scans anyway and each
+// extra index slows every insert, so the embedded store goes without.
+func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
 	type ix struct {
 		c      *mongo.Collection
 		keys   bson.D
@@ -63,10 +69,12 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		// Offline phones retry: one response per (round, client id).
 		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "client_id", Value: 1}}, "round_client", true},
 		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "status", Value: 1}, {Key: "unit", Value: 1}}, "round_status_unit", false},
-		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}, {Key: "started_at", Value: 1}}, "round_volunteer_started", false},
-		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}, {Key: "answers_hash", Value: 1}}, "round_volunteer_answers", false},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "district", Value: 1}, {Key: "_id", Value: 1}}, "round_district_id", false},
 	}
 	for _, i := range list {
+		if !i.unique && !secondary {
+			continue
+		}
 		opts := options.Index().SetName(i.name)
 		if i.unique {
 			opts.SetUnique(true)
@@ -186,12 +194,20 @@ func (s *Store) AddAssignments(ctx context.Context, list []survey.Assignment) er
 				{Key: "assigned_by", Value: a.AssignedBy}, {Key: "assigned_at", Value: a.AssignedAt}}}}).
 			SetUpsert(true))
 	}
-	_, err := s.assignments.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	if mongo.IsDuplicateKeyError(err) {
-		// Two requests upserted the same pair at once: it exists, as asked.
-		return nil
+	// At most 50 statements per command: FerretDB v1 (SQLite) hangs on an
+	// update command with more than 100 statements matching existing
+	// documents (see DESIGN.md, Store).
+	for i := 0; i < len(models); i += 50 {
+		_, err := s.assignments.BulkWrite(ctx, models[i:min(i+50, len(models))], options.BulkWrite().SetOrdered(false))
+		if mongo.IsDuplicateKeyError(err) {
+			// Two requests upserted the same pair at once: it exists, as asked.
+			continue
+		}
+		if err != nil {
+			return translate("add assignments", err)
+		}
 	}
-	return translate("add assignments", err)
+	return nil
 }
 
 // RemoveAssignment implements survey.Store.
@@ -262,13 +278,33 @@ func (s *Store) InsertResponses(ctx context.Context, list []survey.Response) []e
 	return errs
 }
 
-// FindResponsesByClientID implements survey.Store.
+// FindResponsesByClientID implements survey.Store. A few ids are read one
+// by one by primary key (FerretDB v1 pushes only _id equality down to
+// SQLite); many are read with one $in query.
 func (s *Store) FindResponsesByClientID(ctx context.Context, roundID string, clientIDs []string) (map[string]survey.Response, error) {
 	out := map[string]survey.Response{}
 	if len(clientIDs) == 0 {
 		return out, nil
 	}
-	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "client_id", Value: bson.D{{Key: "$in", Value: clientIDs}}}})
+	ids := make([]string, len(clientIDs))
+	for i, c := range clientIDs {
+		ids[i] = survey.ResponseID(roundID, c)
+	}
+	if len(ids) <= 20 {
+		for _, id := range ids {
+			var d responseDoc
+			err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue
+			}
+			if err != nil {
+				return nil, translate("find response", err)
+			}
+			out[d.ClientID] = d.toResponse()
+		}
+		return out, nil
+	}
+	cur, err := s.responses.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
 	if err != nil {
 		return nil, translate("find responses", err)
 	}
@@ -283,11 +319,15 @@ func (s *Store) FindResponsesByClientID(ctx context.Context, roundID string, cli
 	return out, translate("find responses", cur.Err())
 }
 
-// FindResponse implements survey.Store.
+// FindResponse implements survey.Store (by primary key alone, then the
+// round is checked, so FerretDB does not scan).
 func (s *Store) FindResponse(ctx context.Context, roundID, id string) (survey.Response, error) {
 	var d responseDoc
-	if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "round_id", Value: roundID}}).Decode(&d); err != nil {
+	if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return survey.Response{}, translate("find response", err)
+	}
+	if d.RoundID != roundID {
+		return survey.Response{}, fmt.Errorf("find response: %w", survey.ErrNotFound)
 	}
 	return d.toResponse(), nil
 }
@@ -351,6 +391,29 @@ func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version 
 	return d.toResponse(), nil
 }
 
+// ReviewMatching implements survey.Store with one updateMany.
+func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv survey.Review) (int, error) {
+	q := bson.D{{Key: "round_id", Value: f.RoundID}}
+	if f.Status != "" {
+		q = append(q, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	if f.District != "" {
+		q = append(q, bson.E{Key: "district", Value: f.District})
+	}
+	if f.Flagged != nil {
+		q = append(q, bson.E{Key: "flagged", Value: *f.Flagged})
+	}
+	res, err := s.responses.UpdateMany(ctx, q, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(rv.Status)}, {Key: "reason", Value: rv.Reason},
+			{Key: "reviewed_by", Value: rv.By}, {Key: "reviewed_at", Value: rv.At}}},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+	})
+	if err != nil {
+		return 0, translate("review responses", err)
+	}
+	return int(res.ModifiedCount), nil
+}
+
 // CountByUnit implements survey.Store with $match + $group($sum).
 func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
 	pipe := mongo.Pipeline{
@@ -375,49 +438,47 @@ func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.R
 	return out, nil
 }
 
-// VolunteerStarts implements survey.Store.
-func (s *Store) VolunteerStarts(ctx context.Context, roundID, volunteer string, from, to time.Time) ([]time.Time, error) {
-	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "volunteer", Value: volunteer},
-		{Key: "started_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}}},
-		options.Find().SetProjection(bson.D{{Key: "started_at", Value: 1}}))
-	if err != nil {
-		return nil, translate("volunteer starts", err)
-	}
-	var rows []struct {
-		StartedAt time.Time `bson:"started_at"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, translate("volunteer starts", err)
-	}
-	out := make([]time.Time, len(rows))
-	for i, r := range rows {
-		out[i] = r.StartedAt
-	}
-	return out, nil
+type activityDoc struct {
+	ID     string      `bson:"_id"`
+	Starts []time.Time `bson:"starts"`
+	Hashes []string    `bson:"hashes"`
 }
 
-// SeenAnswerHashes implements survey.Store.
-func (s *Store) SeenAnswerHashes(ctx context.Context, roundID, volunteer string, hashes []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(hashes) == 0 {
-		return out, nil
+func activityID(roundID, volunteer string) string { return roundID + ":" + volunteer }
+
+// Activity implements survey.Store.
+func (s *Store) Activity(ctx context.Context, roundID, volunteer string) (survey.Activity, error) {
+	var d activityDoc
+	err := s.activity.FindOne(ctx, bson.D{{Key: "_id", Value: activityID(roundID, volunteer)}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return survey.Activity{}, nil
 	}
-	cur, err := s.responses.Find(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "volunteer", Value: volunteer},
-		{Key: "answers_hash", Value: bson.D{{Key: "$in", Value: hashes}}}},
-		options.Find().SetProjection(bson.D{{Key: "answers_hash", Value: 1}}))
 	if err != nil {
-		return nil, translate("seen answers", err)
+		return survey.Activity{}, translate("volunteer activity", err)
 	}
-	var rows []struct {
-		H string `bson:"answers_hash"`
+	a := survey.Activity{Starts: make([]time.Time, len(d.Starts)), Hashes: d.Hashes}
+	for i, t := range d.Starts {
+		a.Starts[i] = t.UTC()
 	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, translate("seen answers", err)
-	}
-	for _, r := range rows {
-		out[r.H] = true
-	}
-	return out, nil
+	return a, nil
+}
+
+// Activity keeps this many recent starts and answer hashes per volunteer:
+// far more than anyone interviews in an hour, and than a phone would
+// duplicate by accident.
+const (
+	keepStarts = 500
+	keepHashes = 5000
+)
+
+// RecordActivity implements survey.Store with one upsert.
+func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error {
+	_, err := s.activity.UpdateOne(ctx, bson.D{{Key: "_id", Value: activityID(roundID, volunteer)}},
+		bson.D{{Key: "$push", Value: bson.D{
+			{Key: "starts", Value: bson.D{{Key: "$each", Value: starts}, {Key: "$slice", Value: -keepStarts}}},
+			{Key: "hashes", Value: bson.D{{Key: "$each", Value: hashes}, {Key: "$slice", Value: -keepHashes}}},
+		}}}, options.UpdateOne().SetUpsert(true))
+	return translate("record activity", err)
 }
 
 // EachAccepted implements survey.Store: a projected cursor, so memory stays

@@ -28,7 +28,7 @@ func (geo) Communities() []survey.Community {
 	return out
 }
 func (geo) AreaName(id string) (string, string, bool) { return id + "区", id, true }
-func (geo) Contains(id string, lat, lon float64) bool  { return lat >= 10 && lat < 11 }
+func (geo) Contains(id string, lat, lon float64) bool { return lat >= 10 && lat < 11 }
 
 var t0 = time.Date(2025, 5, 10, 9, 0, 0, 0, time.UTC)
 
@@ -36,7 +36,7 @@ func newService(t *testing.T) (*survey.Service, *surveydb.Store, *time.Time) {
 	t.Helper()
 	st := surveydb.New(storetest.DB(t))
 	ctx := context.Background()
-	if err := st.EnsureIndexes(ctx); err != nil {
+	if err := st.EnsureIndexes(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	now := t0.Add(20 * 24 * time.Hour)
