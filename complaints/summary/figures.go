@@ -239,6 +239,61 @@ func pendingFuture(src Source, q *Query, byDept map[string]int64) int64 {
 	return n
 }
 
+type filterKey struct{ district, category, department string }
+
+// dayAgg is one day's sums under one filter.
+type dayAgg struct {
+	total                   Cell
+	byCat, byDist, byStreet map[string]*Cell
+	byDept                  map[string]*Cell
+	grids                   map[string]int64
+}
+
+// maxAggs bounds the cached filters per day.
+const maxAggs = 32
+
+func addTo(m map[string]*Cell, k string, c *Cell) {
+	t := m[k]
+	if t == nil {
+		t = &Cell{}
+		m[k] = t
+	}
+	t.Add(c)
+}
+
+// agg returns the day's sums under the query's filters, computing them
+// once per filter.
+func (d *Day) agg(q *Query) *dayAgg {
+	fk := filterKey{q.District, q.Category, q.Department}
+	d.aggMu.Lock()
+	defer d.aggMu.Unlock()
+	if a := d.aggs[fk]; a != nil {
+		return a
+	}
+	a := &dayAgg{byCat: map[string]*Cell{}, byDist: map[string]*Cell{}, byStreet: map[string]*Cell{},
+		byDept: map[string]*Cell{}, grids: map[string]int64{}}
+	for k, c := range d.Cells {
+		if !q.match(k.District, k.Category, k.Department) {
+			continue
+		}
+		a.total.Add(c)
+		addTo(a.byCat, k.Category, c)
+		addTo(a.byDist, k.District, c)
+		addTo(a.byStreet, k.Street, c)
+		addTo(a.byDept, k.Department, c)
+	}
+	for k, n := range d.Grids {
+		if q.match(districtOfGrid(k.Grid), k.Category, k.Department) {
+			a.grids[k.Grid] += n
+		}
+	}
+	if d.aggs == nil || len(d.aggs) >= maxAggs {
+		d.aggs = map[filterKey]*dayAgg{}
+	}
+	d.aggs[fk] = a
+	return a
+}
+
 // Compute returns the figures of the query.
 func Compute(src Source, q Query) *Figures {
 	f := &Figures{ByStatus: map[complaints.Status]int64{}}
@@ -259,21 +314,23 @@ func Compute(src Source, q Query) *Figures {
 	for _, date := range Dates(q.From, q.To) {
 		var filed int64
 		if d := src.Day(date); d != nil {
-			for k, c := range d.Cells {
-				if !q.match(k.District, k.Category, k.Department) {
-					continue
-				}
-				total.Add(c)
-				filed += c.Filed
-				add(byCat, k.Category, c)
-				add(byDist, k.District, c)
-				add(byStreet, k.Street, c)
-				add(byDept, k.Department, c)
+			a := d.agg(&q)
+			total.Add(&a.total)
+			filed = a.total.Filed
+			for k, c := range a.byCat {
+				add(byCat, k, c)
 			}
-			for k, n := range d.Grids {
-				if q.match(districtOfGrid(k.Grid), k.Category, k.Department) {
-					grids[k.Grid] += n
-				}
+			for k, c := range a.byDist {
+				add(byDist, k, c)
+			}
+			for k, c := range a.byStreet {
+				add(byStreet, k, c)
+			}
+			for k, c := range a.byDept {
+				add(byDept, k, c)
+			}
+			for k, n := range a.grids {
+				grids[k] += n
 			}
 		}
 		f.PerDay = append(f.PerDay, Count{Key: date, Count: filed})
@@ -377,16 +434,8 @@ func League(src Source, q Query) []LeagueRow {
 		if d == nil {
 			continue
 		}
-		for k, c := range d.Cells {
-			if !q.match(k.District, k.Category, k.Department) {
-				continue
-			}
-			t := cells[k.Department]
-			if t == nil {
-				t = &Cell{}
-				cells[k.Department] = t
-			}
-			t.Add(c)
+		for k, c := range d.agg(&q).byDept {
+			addTo(cells, k, c)
 		}
 	}
 	pending := map[string]int64{}
@@ -445,8 +494,8 @@ func FiledByDistrict(src Source, from, to string) map[string]int64 {
 	out := map[string]int64{}
 	for _, date := range Dates(from, to) {
 		if d := src.Day(date); d != nil {
-			for k, c := range d.Cells {
-				out[k.District] += c.Filed
+			for k, c := range d.agg(&Query{}).byDist {
+				out[k] += c.Filed
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cleancity/complaints"
@@ -275,6 +276,11 @@ type Day struct {
 	// MaxApplied), oldest first.
 	Applied []string
 	applied map[string]bool
+
+	// aggs caches the day's sums per filter (a published day never
+	// changes; the applier works on clones).
+	aggMu sync.Mutex
+	aggs  map[filterKey]*dayAgg
 }
 
 // NewDay returns an empty day.
