@@ -3,12 +3,14 @@ package complaints
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
-// memList is a write-through copy of every complaint's list fields (no
-// history), answering List, Export and PublicList in memory.
+// memList is a write-through copy of every complaint, answering Get,
+// Track, List, Export, PublicList and sweeps in memory.
 //
 // It exists for the embedded store: FerretDB v1 answers every list filter
 // by scanning and decoding the whole collection (about 2-6 s for the demo
@@ -22,7 +24,7 @@ type memList struct {
 // EnableMemoryLists loads the list copy; from then on lists are answered
 // from memory. Use it only when this process is the store's only writer.
 func (s *Service) EnableMemoryLists(ctx context.Context) error {
-	all, err := s.store.List(ctx, Filter{Limit: 0, Summary: true, Sort: "filed_at"})
+	all, err := s.store.List(ctx, Filter{Limit: 0, Sort: "filed_at"})
 	if err != nil {
 		return err
 	}
@@ -49,8 +51,6 @@ func (s *Service) remember(c *Complaint) {
 		return
 	}
 	row := c.clone()
-	row.Events = nil
-	row.SupporterIDs = nil
 	m.mu.Lock()
 	if old, ok := m.rows[c.ID]; !ok || old.Version <= row.Version {
 		m.rows[c.ID] = row
@@ -95,9 +95,43 @@ func (m *memList) list(f Filter) []*Complaint {
 	}
 	res := make([]*Complaint, len(out))
 	for i, c := range out {
-		res[i] = c.clone()
+		if f.Summary {
+			// List views carry no history; skip copying it.
+			n := *c
+			n.Events, n.SupporterIDs = nil, nil
+			res[i] = n.clone()
+		} else {
+			res[i] = c.clone()
+		}
 	}
 	return res
+}
+
+// get returns a copy of one complaint, or false.
+func (m *memList) get(id string) (*Complaint, bool) {
+	m.mu.RLock()
+	c, ok := m.rows[id]
+	m.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	return c.clone(), true
+}
+
+// load reads one complaint from memory, falling back to the store (and
+// remembering what it read).
+func (s *Service) load(ctx context.Context, id string) (*Complaint, error) {
+	m := s.memory()
+	if m != nil {
+		if c, ok := m.get(id); ok {
+			return c, nil
+		}
+	}
+	c, err := s.store.Get(ctx, id)
+	if err == nil && m != nil {
+		s.remember(c)
+	}
+	return c, err
 }
 
 // matches mirrors the store's query for a filter.
@@ -143,4 +177,39 @@ func matches(c *Complaint, f Filter, text string) bool {
 		}
 	}
 	return true
+}
+
+// candidates is Service.candidates over the memory copy: the same rule
+// without reading the duplicate-index cells.
+func (m *memList) candidates(cat Category, p *Point, community string, since time.Time) []Candidate {
+	var out []Candidate
+	m.mu.RLock()
+	for _, c := range m.rows {
+		if c.Category != cat.Code || !c.Status.Open() || c.FiledAt.Before(since) {
+			continue
+		}
+		dist := -1.0
+		if p != nil {
+			if c.Point == nil {
+				continue
+			}
+			if dist = DistanceMeters(*p, *c.Point); dist > cat.Radius() {
+				continue
+			}
+		} else if c.Point != nil || c.Place.CommunityID != community {
+			continue
+		}
+		out = append(out, Candidate{ID: c.ID, Status: c.Status, Distance: dist, FiledAt: c.FiledAt, Supporters: c.Supporters})
+	}
+	m.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Distance != out[j].Distance {
+			return out[i].Distance < out[j].Distance
+		}
+		return out[i].ID < out[j].ID
+	})
+	if len(out) > 5 {
+		out = out[:5]
+	}
+	return out
 }

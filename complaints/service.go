@@ -403,6 +403,9 @@ func (s *Service) index(ctx context.Context, c *Complaint) {
 // candidates finds open complaints of the category within its radius (or
 // in the same community when no point is given) filed in the last 7 days.
 func (s *Service) candidates(ctx context.Context, cat Category, p *Point, community string, now time.Time) ([]Candidate, error) {
+	if m := s.memory(); m != nil {
+		return m.candidates(cat, p, community, now.Add(-DuplicateWindow)), nil
+	}
 	var keys []string
 	if p != nil {
 		keys = cellKeys(cat.Code, *p)
@@ -431,7 +434,7 @@ func (s *Service) candidates(ctx context.Context, cat Category, p *Point, commun
 				continue
 			}
 		}
-		c, err := s.store.Get(ctx, e.ID)
+		c, err := s.load(ctx, e.ID)
 		if IsNotFound(err) {
 			continue
 		}
@@ -463,7 +466,7 @@ func (s *Service) Duplicates(ctx context.Context, category string, p *Point, com
 // Get returns a complaint for its staff view; the actor must be staff in
 // scope or the reporter's account.
 func (s *Service) Get(ctx context.Context, actor Actor, id string) (*Complaint, error) {
-	c, err := s.store.Get(ctx, id)
+	c, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +486,7 @@ func (s *Service) Track(ctx context.Context, code string) (*Complaint, error) {
 	if id == "" {
 		return nil, ErrNotFound
 	}
-	return s.store.Get(ctx, id)
+	return s.load(ctx, id)
 }
 
 // newEvent builds the seq-th event of c, made by actor.
@@ -511,6 +514,13 @@ func (s *Service) apply(ctx context.Context, prev, next *Complaint, ev Event) (*
 	next.UpdatedAt = ev.At
 	next.Events = append(slices.Clone(prev.Events), ev)
 	if err := s.store.Apply(ctx, prev, next, ev); err != nil {
+		if IsConflict(err) && s.memory() != nil {
+			// Our copy was behind the store (a change this process did
+			// not see through apply): take the store's state.
+			if cur, gerr := s.store.Get(ctx, prev.ID); gerr == nil {
+				s.remember(cur)
+			}
+		}
 		return nil, err
 	}
 	s.remember(next)
@@ -568,9 +578,16 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 	if len(p) > 0 {
 		return nil, invalid(p)
 	}
-	c, err := s.store.Get(ctx, id)
+	c, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if in.Version != c.Version && s.memory() != nil {
+		// The actor may have seen a change this process's copy missed.
+		if fresh, err := s.store.Get(ctx, id); err == nil {
+			s.remember(fresh)
+			c = fresh
+		}
 	}
 	if !inScope(c, actor) {
 		return nil, ErrOutOfScope
@@ -666,7 +683,7 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	if into == c.ID {
 		return nil, ErrMergeSelf
 	}
-	target, err := s.store.Get(ctx, into)
+	target, err := s.load(ctx, into)
 	if IsNotFound(err) {
 		return nil, invalid(map[string]string{"into": "no such complaint"})
 	}
@@ -685,7 +702,7 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	}
 	// Count the merged case on the target; retry on a concurrent change.
 	for range 5 {
-		t, err := s.store.Get(ctx, into)
+		t, err := s.load(ctx, into)
 		if err != nil {
 			break
 		}
@@ -708,7 +725,7 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 // Join adds a "me too" to an open complaint. Signed-in users count once.
 func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint, error) {
 	for attempt := 0; ; attempt++ {
-		c, err := s.store.Get(ctx, id)
+		c, err := s.load(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -343,6 +343,13 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	}
 	// Changes through the service show up at once.
 	f := mustFile(t, mem, 27.85, 113.15)
+	// Duplicate candidates from memory match those from the cells.
+	near := &complaints.Point{Lat: 27.8501, Lon: 113.1501}
+	d1, err1 := svc.Duplicates(ctx, "garbage", near, "")
+	d2, err2 := mem.Duplicates(ctx, "garbage", near, "")
+	if err1 != nil || err2 != nil || len(d1) == 0 || len(d1) != len(d2) || d1[0].ID != f.Complaint.ID || d2[0].ID != f.Complaint.ID {
+		t.Fatalf("duplicates: cells %+v (%v), memory %+v (%v)", d1, err1, d2, err2)
+	}
 	got, _ := mem.List(ctx, admin, complaints.Filter{Statuses: []complaints.Status{complaints.StatusSubmitted}, Limit: 200})
 	if !strings.Contains(ids(got.Items), f.Complaint.ID) {
 		t.Fatal("new filing missing from the memory list")
@@ -353,6 +360,22 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	got, _ = mem.List(ctx, admin, complaints.Filter{Statuses: []complaints.Status{complaints.StatusSubmitted}, Limit: 200})
 	if strings.Contains(ids(got.Items), f.Complaint.ID) {
 		t.Fatal("accepted case still listed as submitted")
+	}
+	// Reads by id come from memory and carry the history.
+	tr, err := mem.Track(ctx, strings.ToLower(f.Complaint.ID))
+	if err != nil || tr.Version != 2 || len(tr.Events) != 2 || tr.Status != complaints.StatusAccepted {
+		t.Fatalf("track from memory: %+v %v", tr, err)
+	}
+	// A change made behind the copy's back (another process) turns into a
+	// conflict once, then the copy has caught up.
+	if _, err := svc.Act(ctx, dept, f.Complaint.ID, complaints.ActInput{Action: complaints.ActionStart, Version: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mem.Act(ctx, dept, f.Complaint.ID, complaints.ActInput{Action: complaints.ActionResolve, Note: "好了", Version: 2}); !complaints.IsConflict(err) {
+		t.Fatalf("stale copy: %v", err)
+	}
+	if _, err := mem.Act(ctx, dept, f.Complaint.ID, complaints.ActInput{Action: complaints.ActionResolve, Note: "好了", Version: 3}); err != nil {
+		t.Fatalf("after catching up: %v", err)
 	}
 	// Sweeps find the same work.
 	clk.Advance(30 * time.Hour)
@@ -368,4 +391,43 @@ func ids(list []*complaints.Complaint) string {
 		b.WriteString(c.ID + ",")
 	}
 	return b.String()
+}
+
+// TestGroupedFilings files concurrently through the batching store used on
+// the embedded store: every filing is stored once, with its event and its
+// duplicate-index entry.
+func TestGroupedFilings(t *testing.T) {
+	ctx := context.Background()
+	svc, _, st := newService(t)
+	st.SerializeWrites(1)
+	st.GroupFilings(8)
+	var wg sync.WaitGroup
+	filed := make([]*complaints.Filed, 40)
+	for i := range filed {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := svc.File(ctx, complaints.Actor{Role: complaints.RoleAnonymous}, complaints.FileInput{
+				Category: "garbage", Description: "小区门口垃圾三天没有清运了", Point: &complaints.Point{Lat: 27.85 + float64(i%4)*0.00001, Lon: 113.15}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			filed[i] = f
+		}()
+	}
+	wg.Wait()
+	all, err := st.List(ctx, complaints.Filter{})
+	if err != nil || len(all) != 40 {
+		t.Fatalf("stored %d (%v)", len(all), err)
+	}
+	evs, err := svc.Events(ctx, complaints.EventCursor{}, 1000)
+	if err != nil || len(evs) != 40 {
+		t.Fatalf("events %d (%v)", len(evs), err)
+	}
+	// All 40 landed in one cell; it keeps the newest 30.
+	d, err := svc.Duplicates(ctx, "garbage", &complaints.Point{Lat: 27.85, Lon: 113.15}, "")
+	if err != nil || len(d) != 5 {
+		t.Fatalf("duplicates %d (%v)", len(d), err)
+	}
 }

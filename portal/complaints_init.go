@@ -32,6 +32,7 @@ func (s *Server) initComplaints(ctx context.Context) error {
 	}
 	if s.store.Embedded {
 		st.SerializeWrites(1)
+		st.GroupFilings(64)
 	}
 	svc := complaints.NewService(st, complaintsLocator{s.Areas}, s.now, s.log)
 	if err := svc.Init(ctx); err != nil {

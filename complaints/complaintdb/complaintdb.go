@@ -59,6 +59,9 @@ type Store struct {
 	// gate, when set, limits this process's concurrent writes (see
 	// SerializeWrites).
 	gate chan struct{}
+	// group, when set, batches concurrent filings (see GroupFilings).
+	group     *groupCommit
+	cellGroup *cellGroup
 }
 
 // SerializeWrites limits this process's concurrent writes to n. On the
@@ -187,6 +190,9 @@ func (s *Store) SeedCategories(ctx context.Context, cats []complaints.Category) 
 
 // Create stores a new complaint and its first event.
 func (s *Store) Create(ctx context.Context, c *complaints.Complaint) error {
+	if s.group != nil {
+		return s.createGrouped(ctx, c)
+	}
 	defer s.enter()()
 	_, err := s.cases.InsertOne(ctx, toDoc(c))
 	if mongo.IsDuplicateKeyError(err) {
@@ -575,9 +581,12 @@ func (s *Store) AddCellEntry(ctx context.Context, key string, e complaints.CellE
 		lat, lon := e.Point.Lat, e.Point.Lon
 		ed.Lat, ed.Lon = &lat, &lon
 	}
-	defer s.enter()()
 	upd := bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
 		{Key: "$each", Value: bson.A{ed}}, {Key: "$slice", Value: -30}}}}}}
+	if s.cellGroup != nil {
+		return s.addCellGrouped(ctx, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).SetUpdate(upd).SetUpsert(true))
+	}
+	defer s.enter()()
 	var err error
 	for range 3 {
 		_, err = s.cells.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, upd, options.UpdateOne().SetUpsert(true))
