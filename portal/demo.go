@@ -33,5 +33,6 @@ func (s *Server) demoSteps() []func(context.Context) error {
 		s.demoAccounts,
 		s.demoComplaints,
 		s.demoSurvey,
+		s.demoDashboard,
 	}
 }

@@ -13,6 +13,7 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerConfigRoutes(api)
 	s.registerComplaintRoutes(api)
 	s.registerSurveyRoutes(api)
+	s.registerDashboardRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).
@@ -21,5 +22,7 @@ func (s *Server) domainJobs() []func(context.Context) {
 		func(ctx context.Context) { s.Auth.RunSweeper(ctx, authSweepInterval) },
 		func(ctx context.Context) { s.Complaints.RunSweeper(ctx, complaintSweepInterval) },
 		func(ctx context.Context) { s.complaints.deliverer.Run(ctx, complaintOutboxInterval) },
+		s.runDashboard,
+		s.runSurveyResults,
 	}
 }

@@ -116,6 +116,15 @@ var routePolicy = map[string]access{
 	"GET /api/v1/rounds/:id/progress":                        only("", rOff, rAdmin),
 	"GET /api/v1/rounds/:id/results":                         only("", rOff, rAdmin),
 	"GET /api/v1/rounds/:id/calibration/:file":               only("", rOff, rAdmin),
+
+	// Oversight dashboard (issue 8). District officials: their district
+	// (another district is 403).
+	"GET /api/v1/dashboard/complaints":       only("from, to, district, category, department", rOff, rAdmin),
+	"GET /api/v1/dashboard/complaints.csv":   only("table: status, per_day, per_week, by_category, by_district, by_street, by_department, overdue, top_grids; same filters", rOff, rAdmin),
+	"GET /api/v1/dashboard/departments":      only("league table; min_cases (default 20) to be ranked", rOff, rAdmin),
+	"GET /api/v1/dashboard/departments.csv":  only("same filters", rOff, rAdmin),
+	"GET /api/v1/dashboard/satisfaction":     only("rounds x districts, complaints per 10,000 residents", rOff, rAdmin),
+	"GET /api/v1/dashboard/satisfaction.csv": only("same filters", rOff, rAdmin),
 }
 
 type routeKey struct{ method, path string }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"cleancity/complaints"
+	"cleancity/complaints/summary"
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
 	"cleancity/portal/auth"
@@ -52,6 +53,9 @@ type Server struct {
 	Auth  *auth.Service
 	// Survey runs survey rounds (issue 7).
 	Survey *survey.Service
+	// Dashboard keeps and serves the oversight summaries (issue 8).
+	Dashboard *summary.Service
+	dashboard *dashboardRuntime
 }
 
 // New opens the store, prepares every domain service (collections and
@@ -120,6 +124,9 @@ func (s *Server) initServices(ctx context.Context) error {
 	}
 	if err := s.initComplaints(ctx); err != nil {
 		return fmt.Errorf("complaints: %w", err)
+	}
+	if err := s.initDashboard(ctx); err != nil {
+		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil
 }

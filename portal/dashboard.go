@@ -1,0 +1,223 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"cleancity/complaints/summary"
+	"cleancity/complaints/summary/summarydb"
+	"cleancity/survey"
+)
+
+// Background intervals of the dashboard.
+const (
+	// dashboardApplyInterval folds queued facts in; with the readers'
+	// one-second refresh, figures are at most about 2 s behind a change.
+	dashboardApplyInterval = time.Second
+	// dashboardSweepInterval is the catch-up sweep for events whose hook
+	// never ran (the process died between its write and the hook).
+	dashboardSweepInterval = time.Minute
+	// surveyResultsOpenTTL and surveyResultsClosedTTL bound how stale a
+	// round's cached estimates may be: estimating streams every accepted
+	// response (about a minute for 50,000 on the embedded store), so they
+	// are recomputed in the background, not per request.
+	surveyResultsOpenTTL   = 2 * time.Minute
+	surveyResultsClosedTTL = 30 * time.Minute
+	// surveyResultsWait is how long a request waits for estimates that
+	// are not cached yet before answering without them.
+	surveyResultsWait = 3 * time.Second
+)
+
+// dashboardRuntime is the dashboard's wiring inside the server.
+type dashboardRuntime struct {
+	store  *summarydb.Store
+	rounds *roundResultsCache
+}
+
+// initDashboard builds the summary service on the shared store and hooks
+// it to every complaint change. It must run after initComplaints.
+func (s *Server) initDashboard(ctx context.Context) error {
+	if s.Complaints == nil {
+		return fmt.Errorf("dashboard: the complaint service is not set up")
+	}
+	st := summarydb.New(s.store.DB)
+	s.Dashboard = summary.NewService(st, s.Complaints, s.now, s.log)
+	s.Complaints.OnEvent(s.Dashboard.Hook)
+	s.dashboard = &dashboardRuntime{store: st, rounds: newRoundResultsCache(s)}
+	return nil
+}
+
+// runDashboard folds queued facts in and sweeps (only in the process
+// holding the applier lease), and prunes old lease claims.
+func (s *Server) runDashboard(ctx context.Context) {
+	go func() {
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.dashboard.store.PruneLeases(ctx, time.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+					s.log.Warn("dashboard: prune leases failed", "err", err)
+				}
+			}
+		}
+	}()
+	s.Dashboard.Run(ctx, dashboardApplyInterval, dashboardSweepInterval)
+}
+
+// runSurveyResults keeps the rounds' cached estimates warm, and loads the
+// summaries into memory at start, so first requests find them ready.
+func (s *Server) runSurveyResults(ctx context.Context) {
+	if _, err := s.Dashboard.View(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("dashboard: first load failed", "err", err)
+	}
+	t := time.NewTicker(surveyResultsOpenTTL / 2)
+	defer t.Stop()
+	for {
+		s.dashboard.rounds.warm(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// WarmSurveyResults computes every round's estimates now (tests).
+func (s *Server) WarmSurveyResults(ctx context.Context) { s.dashboard.rounds.warm(ctx) }
+
+// demoDashboard summarises the demo cases: seeded cases are bulk-inserted
+// without hooks, so the first run rebuilds the summaries from them; later
+// runs fold in whatever is queued.
+func (s *Server) demoDashboard(ctx context.Context) error {
+	empty, err := s.Dashboard.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		res, err := s.Dashboard.Rebuild(ctx)
+		if err != nil {
+			return fmt.Errorf("dashboard rebuild: %w", err)
+		}
+		s.log.Info("dashboard summaries built", "cases", res.Cases, "events", res.Events, "days", res.Days)
+		return nil
+	}
+	return s.Dashboard.Sync(ctx)
+}
+
+// DashboardSync folds in every queued change now (tests, demo).
+func (s *Server) DashboardSync(ctx context.Context) error { return s.Dashboard.Sync(ctx) }
+
+// roundResultsCache keeps each round's estimates (overall and by
+// district): computing them streams every accepted response, seconds at
+// 200,000 responses, so the dashboard serves the cached ones and
+// recomputes them in the background when they are older than the TTL.
+type roundResultsCache struct {
+	s  *Server
+	mu sync.Mutex
+	m  map[string]*roundResults
+}
+
+type roundResults struct {
+	version  int64
+	at       time.Time
+	res      *survey.Results
+	err      error
+	updating bool
+	// done is closed when the first computation ends.
+	done chan struct{}
+}
+
+// errResultsPending means the estimates are being computed.
+var errResultsPending = errors.New("estimates are being computed")
+
+func newRoundResultsCache(s *Server) *roundResultsCache {
+	return &roundResultsCache{s: s, m: map[string]*roundResults{}}
+}
+
+func ttlOf(r *survey.Round) time.Duration {
+	if r.Status == survey.Closed {
+		return surveyResultsClosedTTL
+	}
+	return surveyResultsOpenTTL
+}
+
+// get returns a round's results: fresh ones from the cache, stale ones
+// while a background update runs, or, on first use, the result of a
+// computation started now if it ends within surveyResultsWait
+// (errResultsPending otherwise).
+func (rc *roundResultsCache) get(ctx context.Context, r survey.Round) (*survey.Results, error) {
+	rc.mu.Lock()
+	e := rc.m[r.ID]
+	if e == nil || e.version != r.Version {
+		if e == nil || !e.updating {
+			e = &roundResults{version: r.Version, updating: true, done: make(chan struct{}), err: errResultsPending}
+			rc.m[r.ID] = e
+			go rc.update(context.WithoutCancel(ctx), r, e)
+		}
+		done := e.done
+		rc.mu.Unlock()
+		select {
+		case <-done:
+		case <-time.After(surveyResultsWait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		return e.res, e.err
+	}
+	if time.Since(e.at) > ttlOf(&r) && !e.updating {
+		e.updating = true
+		go rc.update(context.WithoutCancel(ctx), r, e)
+	}
+	rc.mu.Unlock()
+	return e.res, e.err
+}
+
+// update computes a round's results into e.
+func (rc *roundResultsCache) update(ctx context.Context, r survey.Round, e *roundResults) {
+	res, err := rc.s.Survey.Results(ctx, &r, survey.ColDistrict)
+	rc.mu.Lock()
+	e.res, e.err, e.at, e.updating = res, err, time.Now(), false
+	if e.done != nil {
+		close(e.done)
+		e.done = nil
+	}
+	rc.mu.Unlock()
+}
+
+// warm recomputes the rounds whose cached results are stale.
+func (rc *roundResultsCache) warm(ctx context.Context) {
+	rounds, err := rc.s.Survey.Rounds(ctx)
+	if err != nil {
+		return
+	}
+	for _, r := range rounds {
+		if r.Status == survey.Planned {
+			continue
+		}
+		rc.mu.Lock()
+		e := rc.m[r.ID]
+		stale := e == nil || e.version != r.Version || (!e.updating && time.Since(e.at) > ttlOf(&r)/2)
+		if stale {
+			e = &roundResults{version: r.Version, updating: true, err: errResultsPending}
+			if old := rc.m[r.ID]; old != nil && old.version == r.Version {
+				e.res, e.err, e.at = old.res, old.err, old.at
+			}
+			rc.m[r.ID] = e
+		}
+		rc.mu.Unlock()
+		if stale {
+			rc.update(ctx, r, e)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
