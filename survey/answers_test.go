@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -109,4 +110,27 @@ func TestValidateQuestionnaire(t *testing.T) {
 	if p["items.0.relevant"] == "" || p["items.1.id"] == "" {
 		t.Fatalf("want forward reference and duplicate id problems, got %v", p)
 	}
+}
+
+// FuzzScore feeds arbitrary JSON answer objects (what phones send) to the
+// validator: it must never panic, and whatever it accepts must score
+// within bounds.
+func FuzzScore(f *testing.F) {
+	q := defaultForm(f)
+	f.Add(`{"age_group":"35-59","sex":"F","sat_overall":"4"}`)
+	f.Add(`{"years_resident":1e300,"visits_market":"true","sat_market":"5"}`)
+	f.Add(`{"comments":"<b>x</b>","q_boil":[true],"x":{"$gt":""}}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var raw map[string]any
+		if json.Unmarshal([]byte(body), &raw) != nil {
+			return
+		}
+		s, probs := q.Score(raw)
+		if probs != nil {
+			return
+		}
+		if s.Correct > s.Answered || s.Answered > len(q.QuizItems()) || s.Satisfied > 1 || s.Aware > 1 {
+			t.Fatalf("out of bounds: %+v", s)
+		}
+	})
 }
