@@ -27,7 +27,7 @@ type complaintsRuntime struct {
 // channels (the log always; the webhook when configured).
 func (s *Server) initComplaints(ctx context.Context) error {
 	st := complaintdb.New(s.store.DB)
-	if err := st.EnsureIndexes(ctx, !s.store.Embedded); err != nil {
+	if err := st.EnsureIndexes(ctx, !s.store.FerretDB); err != nil {
 		return err
 	}
 	if s.store.Embedded {

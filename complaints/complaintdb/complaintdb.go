@@ -138,9 +138,13 @@ func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
 		{s.events, []mongo.IndexModel{idx("at", "_id"), idx("case_id", "seq")}},
 		{s.outbox, []mongo.IndexModel{idx("status", "next_at")}},
 	}
+	// One index per createIndexes: FerretDB v1.24 drops the connection on
+	// a createIndexes of several indexes that exist already.
 	for _, set := range sets {
-		if _, err := set.c.Indexes().CreateMany(ctx, set.models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", set.c.Name(), err)
+		for _, m := range set.models {
+			if _, err := set.c.Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("create indexes on %s: %w", set.c.Name(), err)
+			}
 		}
 	}
 	return nil

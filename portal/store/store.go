@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -46,6 +47,10 @@ type Store struct {
 	Client   *mongo.Client
 	DB       *mongo.Database
 	Embedded bool
+	// FerretDB is true for the embedded store and for a FerretDB server
+	// given by URI (`portal db serve`), which answers only {_id} from an
+	// index, so secondary indexes only cost.
+	FerretDB bool
 
 	embedded *Embedded
 }
@@ -92,6 +97,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
 		_ = s.Close(context.Background())
 		return nil, fmt.Errorf("ping store: %w", err)
+	}
+	s.FerretDB = s.Embedded
+	var info bson.M
+	if err := client.Database("admin").RunCommand(pingCtx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err == nil {
+		_, s.FerretDB = info["ferretdbVersion"]
+		s.FerretDB = s.FerretDB || s.Embedded
 	}
 	return s, nil
 }
