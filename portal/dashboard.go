@@ -18,8 +18,11 @@ const (
 	// one-second refresh, figures are at most about 2 s behind a change.
 	dashboardApplyInterval = time.Second
 	// dashboardSweepInterval is the catch-up sweep for events whose hook
-	// never ran (the process died between its write and the hook).
-	dashboardSweepInterval = time.Minute
+	// never ran (the process died between its write and the hook). On
+	// FerretDB its event query scans every event (minutes at a million
+	// cases), so it runs rarely there.
+	dashboardSweepInterval         = time.Minute
+	dashboardSweepIntervalFerretDB = 15 * time.Minute
 	// surveyResultsOpenTTL and surveyResultsClosedTTL bound how stale a
 	// round's cached estimates may be: estimating streams every accepted
 	// response (about a minute for 50,000 on the embedded store), so they
@@ -67,7 +70,11 @@ func (s *Server) runDashboard(ctx context.Context) {
 			}
 		}
 	}()
-	s.Dashboard.Run(ctx, dashboardApplyInterval, dashboardSweepInterval)
+	sweep := dashboardSweepInterval
+	if s.store.FerretDB {
+		sweep = dashboardSweepIntervalFerretDB
+	}
+	s.Dashboard.Run(ctx, dashboardApplyInterval, sweep)
 }
 
 // runSurveyResults keeps the rounds' cached estimates warm, and loads the

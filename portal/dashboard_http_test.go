@@ -645,3 +645,43 @@ func TestDashboardDemoAndSatisfaction(t *testing.T) {
 		t.Errorf("satisfaction CSV: %d %.300q", csv.Status, csv.Body)
 	}
 }
+
+// TestDashboardSweepCatchesLostHooks loses the hooks' queued facts (as if
+// the process died between the write and the hook) and checks that the
+// catch-up sweep queues them once, and only once.
+func TestDashboardSweepCatchesLostHooks(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, cst))
+	srv := dashCity(t, clock)
+	ctx := context.Background()
+	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
+		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h.at(2, 9)
+	kept := h.file("garbage", cellPoint(0, 0))
+	if err := srv.DashboardSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lost := h.file("garbage", cellPoint(0, 0))
+	h.act(kept, complaints.ActionAccept)
+	// The process "dies": its queued facts are gone.
+	if _, err := srv.Store().DB.Collection("summary_queue").DeleteMany(ctx, map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(10 * time.Second)
+	n, err := srv.Dashboard.Sweep(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("sweep queued %d, %v; want 2 (the filing of %s and the acceptance of %s)", n, err, lost, kept)
+	}
+	if err := srv.DashboardSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(10 * time.Second)
+	if n, err := srv.Dashboard.Sweep(ctx); err != nil || n != 0 {
+		t.Fatalf("second sweep queued %d, %v", n, err)
+	}
+	if err := srv.DashboardSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	m := srv.Get("/api/v1/dashboard/complaints?from=2026-03-02&to=2026-03-02", admin).JSON(t)
+	checkJSON(t, m, map[string]any{"totals.filed": 2.0, "totals.by_status.submitted": 1.0, "totals.by_status.accepted": 1.0})
+}

@@ -505,13 +505,16 @@ func (s *Service) Sync(ctx context.Context) error {
 // watermark up to a few seconds ago, and moves the watermark. Only the
 // lease holder sweeps.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
+	// The event query may be slow (FerretDB scans the events), so the
+	// applier keeps working meanwhile: the lock is taken only to check
+	// the lease and, at the end, to queue and move the watermark.
 	s.applyMu.Lock()
-	defer s.applyMu.Unlock()
 	ok, err := s.lease(ctx)
-	if err != nil || !ok {
-		return 0, err
+	if err == nil && ok {
+		err = s.refresh(ctx, true)
 	}
-	if err := s.refresh(ctx, true); err != nil {
+	s.applyMu.Unlock()
+	if err != nil || !ok {
 		return 0, err
 	}
 	s.mu.RLock()
@@ -568,6 +571,11 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		}
 		last := evs[len(evs)-1]
 		cursor = complaints.EventCursor{At: last.At, ID: last.ID}
+	}
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	if ok, err := s.lease(ctx); err != nil || !ok {
+		return 0, err
 	}
 	var facts []Fact
 	cache := map[string]*complaints.Complaint{}
