@@ -53,7 +53,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		c, err := s.store.Get(ctx, id)
+		c, err := s.load(ctx, id)
 		if IsNotFound(err) {
 			continue
 		}
