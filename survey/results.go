@@ -92,18 +92,24 @@ type Results struct {
 // ByLevels are the supported domain variables of results.
 var ByLevels = []string{"", ColDistrict, ColStreet}
 
-// row is the compact view of an accepted response the estimates need.
+// row is what the calibration cells and domains are made from.
 type row struct {
-	unit      string
-	district  string
-	street    string
-	stratum   string
-	satisfied int
-	aware     int
-	correct   int
-	answered  int
-	ageGroup  string
-	sex       string
+	unit     string
+	district string
+	street   string
+	stratum  string
+	ageGroup string
+	sex      string
+}
+
+// RowGroup is a set of accepted responses of one unit with identical
+// analysis values, and how many there are.
+type RowGroup struct {
+	Unit, Stratum, District string
+	Satisfied, Aware        int
+	Correct, Answered       int
+	AgeGroup, Sex           string
+	N                       int
 }
 
 // Results estimates the round's rates from its accepted responses,
@@ -114,17 +120,7 @@ func (s *Service) Results(ctx context.Context, r *Round, by string) (*Results, e
 	if !validBy(by) {
 		return nil, apperr.Field("by", "must be district, street or empty")
 	}
-	var sv *stats.Survey
-	var err error
-	for attempt := 0; ; attempt++ {
-		sv, err = s.buildSurvey(ctx, r, by)
-		// A review between counting and streaming changes the weights:
-		// start again with fresh counts.
-		if errors.Is(err, errCountsMoved) && attempt < 3 {
-			continue
-		}
-		break
-	}
+	sv, err := s.buildSurvey(ctx, r, by)
 	if err != nil {
 		return nil, err
 	}
@@ -159,31 +155,40 @@ var errCountsMoved = errors.New("accepted counts changed while reading")
 var ErrNoData = apperr.New(apperr.Conflict, "the round has no accepted responses yet")
 
 func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.Survey, error) {
-	accepted, err := s.store.CountByUnit(ctx, r.ID, Accepted)
-	if err != nil {
+	// One grouped read: identical rows of a unit are interchangeable (a
+	// unit's rows share one weight), so the store sends a few thousand
+	// groups instead of every response, and the accepted counts behind the
+	// weights come from the same read as the rows.
+	var groups []RowGroup
+	if err := s.store.EachAcceptedGroup(ctx, r.ID, func(g RowGroup) error {
+		groups = append(groups, g)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, n := range accepted {
-		total += n
+	accepted := map[string]int{}
+	for _, g := range groups {
+		accepted[g.Unit] += g.N
 	}
-	if total == 0 {
+	if len(accepted) == 0 {
 		return nil, ErrNoData
 	}
-	spec := r.statsSpec()
-	b, err := stats.NewBuilder(spec)
+	units := make(map[string]Unit, len(r.Plan.Units))
+	for _, u := range r.Plan.Units {
+		units[u.ID] = u
+	}
+	b, err := stats.NewBuilder(r.statsSpec())
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}
-	seen := map[string]int{}
-	err = s.eachRow(ctx, r, func(x row) error {
-		seen[x.unit]++
-		w, ok := DesignWeight(&r.Plan, x.unit, accepted)
+	for _, g := range groups {
+		w, ok := DesignWeight(&r.Plan, g.Unit, accepted)
 		if !ok {
-			return errCountsMoved
+			return nil, fmt.Errorf("results: accepted responses in unit %s, which is not in the plan", g.Unit)
 		}
-		sr := stats.Row{Weight: w, Stratum: x.stratum, PSU: x.unit,
-			Values: []float64{float64(x.satisfied), float64(x.aware), float64(x.correct), float64(x.answered)}}
+		x := row{unit: g.Unit, district: g.District, street: units[g.Unit].Street, stratum: g.Stratum, ageGroup: g.AgeGroup, sex: g.Sex}
+		sr := stats.Row{Weight: w, Stratum: g.Stratum, PSU: g.Unit,
+			Values: []float64{float64(g.Satisfied), float64(g.Aware), float64(g.Correct), float64(g.Answered)}}
 		switch by {
 		case ColDistrict:
 			sr.Domain = x.district
@@ -191,17 +196,10 @@ func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.
 			sr.Domain = x.street
 		}
 		sr.Cells = r.cells(x)
-		if err := b.Add(sr); err != nil {
-			return fmt.Errorf("results: unit %s: %w", x.unit, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for u, n := range accepted {
-		if seen[u] != n {
-			return nil, errCountsMoved
+		for k := 0; k < g.N; k++ {
+			if err := b.Add(sr); err != nil {
+				return nil, fmt.Errorf("results: unit %s: %w", g.Unit, err)
+			}
 		}
 	}
 	sv, err := b.Build()
@@ -223,20 +221,6 @@ func statsError(err error) error {
 		return apperr.Wrap(apperr.Conflict, err, "not enough responding communities for a variance")
 	}
 	return fmt.Errorf("results: %w", err)
-}
-
-// eachRow streams the accepted responses as rows.
-func (s *Service) eachRow(ctx context.Context, r *Round, fn func(row) error) error {
-	units := make(map[string]Unit, len(r.Plan.Units))
-	for _, u := range r.Plan.Units {
-		units[u.ID] = u
-	}
-	return s.store.EachAccepted(ctx, r.ID, func(resp Response) error {
-		u := units[resp.Unit]
-		return fn(row{unit: resp.Unit, district: resp.District, street: u.Street, stratum: resp.Stratum,
-			satisfied: resp.Satisfied, aware: resp.Aware, correct: resp.Correct, answered: resp.Answered,
-			ageGroup: resp.AgeGroup, sex: resp.Sex})
-	})
 }
 
 var statsVariables = []string{ColSatisfied, ColAware, ColCorrect, ColAnswered}

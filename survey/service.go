@@ -265,13 +265,9 @@ type Progress struct {
 
 // Progress returns every unit's progress.
 func (s *Service) Progress(ctx context.Context, r *Round) ([]Progress, error) {
-	counts := map[ResponseStatus]map[string]int{}
-	for _, st := range []ResponseStatus{Accepted, Submitted, Rejected} {
-		c, err := s.store.CountByUnit(ctx, r.ID, st)
-		if err != nil {
-			return nil, err
-		}
-		counts[st] = c
+	counts, err := s.store.CountByUnitStatus(ctx, r.ID)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Progress, 0, len(r.Plan.Units))
 	for _, u := range r.Plan.Units {

@@ -111,6 +111,9 @@ type Store interface {
 	// selects (RoundID, Status, District, Flagged; paging ignored) and
 	// returns how many changed.
 	ReviewMatching(ctx context.Context, f ResponseFilter, rv Review) (int, error)
+	// CountByUnitStatus returns the number of responses per status and
+	// unit, in one pass.
+	CountByUnitStatus(ctx context.Context, roundID string) (map[ResponseStatus]map[string]int, error)
 	// CountByUnit returns the number of responses with the status per unit.
 	CountByUnit(ctx context.Context, roundID string, status ResponseStatus) (map[string]int, error)
 	// Activity returns a volunteer's recent interview starts and answer
@@ -119,7 +122,10 @@ type Store interface {
 	// RecordActivity appends starts and answer hashes to the volunteer's
 	// activity, keeping the most recent ones.
 	RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error
+	// EachAcceptedGroup streams the round's accepted responses grouped by
+	// unit, stratum, district, indicators and age group x sex, with counts.
+	EachAcceptedGroup(ctx context.Context, roundID string, fn func(RowGroup) error) error
 	// EachAccepted streams the accepted responses of a round (answers left
-	// out) to fn, in id order, stopping at fn's first error.
+	// out) to fn, in no particular order, stopping at fn's first error.
 	EachAccepted(ctx context.Context, roundID string, fn func(Response) error) error
 }

@@ -414,6 +414,39 @@ func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv 
 	return int(res.ModifiedCount), nil
 }
 
+// CountByUnitStatus implements survey.Store with one $group on a compound
+// key.
+func (s *Store) CountByUnitStatus(ctx context.Context, roundID string) (map[survey.ResponseStatus]map[string]int, error) {
+	pipe := mongo.Pipeline{
+		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: bson.D{{Key: "unit", Value: "$unit"}, {Key: "status", Value: "$status"}}},
+			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	}
+	cur, err := s.responses.Aggregate(ctx, pipe)
+	if err != nil {
+		return nil, translate("count responses", err)
+	}
+	var rows []struct {
+		ID struct {
+			Unit   string `bson:"unit"`
+			Status string `bson:"status"`
+		} `bson:"_id"`
+		N int `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate("count responses", err)
+	}
+	out := map[survey.ResponseStatus]map[string]int{}
+	for _, r := range rows {
+		st := survey.ResponseStatus(r.ID.Status)
+		if out[st] == nil {
+			out[st] = map[string]int{}
+		}
+		out[st][r.ID.Unit] = r.N
+	}
+	return out, nil
+}
+
 // CountByUnit implements survey.Store with $match + $group($sum).
 func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
 	pipe := mongo.Pipeline{
@@ -481,12 +514,54 @@ func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, s
 	return translate("record activity", err)
 }
 
+// EachAcceptedGroup implements survey.Store with $match + $group($sum).
+func (s *Store) EachAcceptedGroup(ctx context.Context, roundID string, fn func(survey.RowGroup) error) error {
+	key := bson.D{}
+	for _, f := range []string{"unit", "stratum", "district", "satisfied", "aware", "correct", "answered", "age_group", "sex"} {
+		key = append(key, bson.E{Key: f, Value: "$" + f})
+	}
+	pipe := mongo.Pipeline{
+		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(survey.Accepted)}}}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	}
+	cur, err := s.responses.Aggregate(ctx, pipe)
+	if err != nil {
+		return translate("group responses", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var g struct {
+			ID struct {
+				Unit      string `bson:"unit"`
+				Stratum   string `bson:"stratum"`
+				District  string `bson:"district"`
+				Satisfied int    `bson:"satisfied"`
+				Aware     int    `bson:"aware"`
+				Correct   int    `bson:"correct"`
+				Answered  int    `bson:"answered"`
+				AgeGroup  string `bson:"age_group"`
+				Sex       string `bson:"sex"`
+			} `bson:"_id"`
+			N int `bson:"n"`
+		}
+		if err := cur.Decode(&g); err != nil {
+			return translate("decode group", err)
+		}
+		id := g.ID
+		if err := fn(survey.RowGroup{Unit: id.Unit, Stratum: id.Stratum, District: id.District, Satisfied: id.Satisfied,
+			Aware: id.Aware, Correct: id.Correct, Answered: id.Answered, AgeGroup: id.AgeGroup, Sex: id.Sex, N: g.N}); err != nil {
+			return err
+		}
+	}
+	return translate("group responses", cur.Err())
+}
+
 // EachAccepted implements survey.Store: a projected cursor, so memory stays
 // flat however large the round.
 func (s *Store) EachAccepted(ctx context.Context, roundID string, fn func(survey.Response) error) error {
 	cur, err := s.responses.Find(ctx,
 		bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(survey.Accepted)}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(2000).
+		options.Find().SetBatchSize(2000).
 			SetProjection(bson.D{{Key: "answers", Value: 0}, {Key: "gps", Value: 0}, {Key: "content_hash", Value: 0}, {Key: "answers_hash", Value: 0}}))
 	if err != nil {
 		return translate("stream responses", err)
