@@ -22,6 +22,10 @@ type Config struct {
 	Database string
 	// Demo seeds the demo city and its demo accounts and data.
 	Demo bool
+	// DemoCityOnly limits Demo to the city, departments, demo accounts and
+	// the demo Open311 key, without the generated 90-day complaint history
+	// and survey rounds (tests that need a city but not its history).
+	DemoCityOnly bool
 	// JWTSecret signs access tokens; empty means generated and kept in DataDir.
 	JWTSecret string
 	// LogFormat is "text" or "json"; LogLevel "info" or "debug".

@@ -549,7 +549,7 @@ func TestDashboardRebuildMatchesLive(t *testing.T) {
 // summarised at start and that the satisfaction series matches the survey
 // results and the filed counts per 10,000 residents.
 func TestDashboardDemoAndSatisfaction(t *testing.T) {
-	srv := portaltest.NewServer(t, portaltest.WithDemo())
+	srv := portaltest.NewServer(t, portaltest.WithDemoData())
 	ctx := context.Background()
 	admin := srv.Token(t, portal.RoleAdmin, "")
 	now := srv.Dashboard.Now()

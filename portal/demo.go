@@ -29,6 +29,9 @@ func (s *Server) seedDemo(ctx context.Context) error {
 
 // demoSteps lists the domains' demo seeders, run in order after the areas.
 func (s *Server) demoSteps() []func(context.Context) error {
+	if s.cfg.DemoCityOnly {
+		return []func(context.Context) error{s.demoAccounts, s.demoOpen311Key}
+	}
 	return []func(context.Context) error{
 		s.demoAccounts,
 		s.demoComplaints,

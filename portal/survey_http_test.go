@@ -390,7 +390,7 @@ func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN 
 // open round where volunteer1 has units.
 func TestSurveyDemo(t *testing.T) {
 	start := time.Now()
-	srv := portaltest.NewServer(t, portaltest.WithDemo())
+	srv := portaltest.NewServer(t, portaltest.WithDemoData())
 	t.Logf("demo seeded in %v", time.Since(start))
 	official := srv.Login(t, "official", portal.DemoPassword).AccessToken
 	rounds := mustStatus(t, srv.Get("/api/v1/rounds", official), 200)["rounds"].([]any)

@@ -22,6 +22,10 @@ import (
 // The demo point from the foundation issue: inside the demo city.
 const demoLat, demoLon = "27.8412", "113.1437"
 
+// readyTimeout bounds start-up with the full demo seed, generous because
+// CI runs the tests with -race on two cores.
+const readyTimeout = 5 * time.Minute
+
 var urlPattern = regexp.MustCompile(`listening on (http://\S+/)`)
 
 // syncBuffer is an io.Writer safe to read while run writes to it.
@@ -58,7 +62,7 @@ func startPortal(t *testing.T, args ...string) *runningPortal {
 	p := &runningPortal{cancel: cancel, done: make(chan error, 1), stderr: stderr}
 	full := append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)
 	go func() { p.done <- run(ctx, full, strings.NewReader(""), stdout, stderr) }()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(readyTimeout)
 	for {
 		if m := urlPattern.FindStringSubmatch(stdout.String()); m != nil {
 			p.url = m[1]
@@ -270,7 +274,7 @@ func startChild(t *testing.T, args ...string) (*exec.Cmd, string) {
 			t.Fatalf("child exited before ready:\n%s", stderr.String())
 		}
 		return cmd, url
-	case <-time.After(60 * time.Second):
+	case <-time.After(readyTimeout):
 		t.Fatalf("child not ready:\n%s", stderr.String())
 	}
 	return nil, ""

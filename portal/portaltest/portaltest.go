@@ -53,8 +53,18 @@ func (c *Clock) Set(t time.Time) {
 // Option changes the test server's configuration.
 type Option func(*portal.Config)
 
-// WithDemo seeds the demo city (and the domains' demo data).
-func WithDemo() Option { return func(c *portal.Config) { c.Demo = true } }
+// WithDemo seeds the demo city: areas, departments, the demo accounts and
+// the demo Open311 key, but not the generated complaint and survey history
+// (use WithDemoData for that; it costs seconds per test).
+func WithDemo() Option {
+	return func(c *portal.Config) { c.Demo, c.DemoCityOnly = true, true }
+}
+
+// WithDemoData seeds everything `portal serve --demo` seeds, including 90
+// days of complaints, survey rounds and the dashboard summaries.
+func WithDemoData() Option {
+	return func(c *portal.Config) { c.Demo, c.DemoCityOnly = true, false }
+}
 
 // WithClock makes the server use the clock.
 func WithClock(clock *Clock) Option { return func(c *portal.Config) { c.Now = clock.Now } }
@@ -70,8 +80,7 @@ type Server struct {
 
 // NewServer starts a portal on a fresh database of the shared test store,
 // shut down when the test ends. Without options the city is empty; most
-// tests want WithDemo (areas and departments; domain demo data is skipped
-// unless the test asks for it through Config.Demo as well).
+// tests want WithDemo (the city without its generated history).
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	cfg := portal.Defaults()
