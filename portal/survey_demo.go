@@ -18,6 +18,7 @@ func (s *Server) initSurvey(ctx context.Context) error {
 	if err := st.EnsureIndexes(ctx, !s.store.Embedded); err != nil {
 		return err
 	}
+	st.GroupInClient(s.store.Embedded)
 	s.Survey = survey.NewService(st, surveyGeo{s.Areas}, s.now)
 	return nil
 }

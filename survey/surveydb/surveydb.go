@@ -35,6 +35,8 @@ type Store struct {
 	assignments *mongo.Collection
 	responses   *mongo.Collection
 	activity    *mongo.Collection
+
+	groupInClient bool
 }
 
 var _ survey.Store = (*Store)(nil)
@@ -514,8 +516,34 @@ func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, s
 	return translate("record activity", err)
 }
 
-// EachAcceptedGroup implements survey.Store with $match + $group($sum).
+// GroupInClient makes EachAcceptedGroup stream the rows and group them in
+// Go. FerretDB v1's $group compares every document with every group key
+// found so far, so thousands of groups over 50,000 documents take minutes
+// there; streaming the projected rows takes seconds. MongoDB groups fast
+// on its own.
+func (s *Store) GroupInClient(on bool) { s.groupInClient = on }
+
+// EachAcceptedGroup implements survey.Store with $match + $group($sum), or
+// in Go (GroupInClient).
 func (s *Store) EachAcceptedGroup(ctx context.Context, roundID string, fn func(survey.RowGroup) error) error {
+	if s.groupInClient {
+		groups := map[survey.RowGroup]int{}
+		err := s.EachAccepted(ctx, roundID, func(r survey.Response) error {
+			groups[survey.RowGroup{Unit: r.Unit, Stratum: r.Stratum, District: r.District, Satisfied: r.Satisfied, Aware: r.Aware,
+				Correct: r.Correct, Answered: r.Answered, AgeGroup: r.AgeGroup, Sex: r.Sex}]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for g, n := range groups {
+			g.N = n
+			if err := fn(g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	key := bson.D{}
 	for _, f := range []string{"unit", "stratum", "district", "satisfied", "aware", "correct", "answered", "age_group", "sex"} {
 		key = append(key, bson.E{Key: f, Value: "$" + f})

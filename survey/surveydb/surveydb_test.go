@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -186,7 +187,7 @@ func TestSubmitRetriesConflictsAndFlags(t *testing.T) {
 }
 
 func TestReviewWeightsAndResults(t *testing.T) {
-	svc, _, _ := newService(t)
+	svc, st, _ := newService(t)
 	ctx := context.Background()
 	r := openRound(t, svc)
 	vol := survey.Submitter{Username: "volunteer1"}
@@ -240,6 +241,16 @@ func TestReviewWeightsAndResults(t *testing.T) {
 	res, err := svc.Results(ctx, &r, "district")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Grouping in Go (the embedded store's path) gives the same numbers.
+	st.GroupInClient(true)
+	res2, err := svc.Results(ctx, &r, "district")
+	st.GroupInClient(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := res.Overall[0], res2.Overall[0]; math.Abs(a.Value-b.Value) > 1e-12 || math.Abs(a.SE-b.SE) > 1e-12 || a.N != b.N {
+		t.Fatalf("grouping in the store %+v and in Go %+v differ", a, b)
 	}
 	if res.Design.N != n-1 || res.Design.Strata != 2 || res.Design.PSUs != 4 || len(res.Domains) != 2 {
 		t.Fatalf("design = %+v, domains %d", res.Design, len(res.Domains))
