@@ -419,6 +419,9 @@ func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv 
 // CountByUnitStatus implements survey.Store with one $group on a compound
 // key.
 func (s *Store) CountByUnitStatus(ctx context.Context, roundID string) (map[survey.ResponseStatus]map[string]int, error) {
+	if s.groupInClient {
+		return s.countInClient(ctx, bson.D{{Key: "round_id", Value: roundID}})
+	}
 	pipe := mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}}}},
 		{{Key: "$group", Value: bson.D{{Key: "_id", Value: bson.D{{Key: "unit", Value: "$unit"}, {Key: "status", Value: "$status"}}},
@@ -449,8 +452,45 @@ func (s *Store) CountByUnitStatus(ctx context.Context, roundID string) (map[surv
 	return out, nil
 }
 
+// countInClient counts the filtered responses per status and unit over a
+// projected cursor (see GroupInClient).
+func (s *Store) countInClient(ctx context.Context, filter bson.D) (map[survey.ResponseStatus]map[string]int, error) {
+	cur, err := s.responses.Find(ctx, filter, options.Find().SetBatchSize(5000).
+		SetProjection(bson.D{{Key: "unit", Value: 1}, {Key: "status", Value: 1}}))
+	if err != nil {
+		return nil, translate("count responses", err)
+	}
+	defer cur.Close(ctx)
+	out := map[survey.ResponseStatus]map[string]int{}
+	for cur.Next(ctx) {
+		var d struct {
+			Unit   string `bson:"unit"`
+			Status string `bson:"status"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, translate("decode count", err)
+		}
+		st := survey.ResponseStatus(d.Status)
+		if out[st] == nil {
+			out[st] = map[string]int{}
+		}
+		out[st][d.Unit]++
+	}
+	return out, translate("count responses", cur.Err())
+}
+
 // CountByUnit implements survey.Store with $match + $group($sum).
 func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
+	if s.groupInClient {
+		c, err := s.countInClient(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(status)}})
+		if err != nil {
+			return nil, err
+		}
+		if c[status] == nil {
+			return map[string]int{}, nil
+		}
+		return c[status], nil
+	}
 	pipe := mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(status)}}}},
 		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$unit"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},

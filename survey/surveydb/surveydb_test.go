@@ -231,9 +231,18 @@ func TestReviewWeightsAndResults(t *testing.T) {
 	if _, err := svc.ReviewResponse(ctx, r.ID, out[1].Response.ID, 0, survey.Review{Status: survey.Rejected}); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("reject without reason = %v", err)
 	}
+	st.GroupInClient(true)
+	progInGo, err := svc.Progress(ctx, &r)
+	st.GroupInClient(false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	prog, err := svc.Progress(ctx, &r)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if fmt.Sprint(prog) != fmt.Sprint(progInGo) {
+		t.Fatalf("progress counted in the store %v and in Go %v differ", prog, progInGo)
 	}
 	if prog[0].Accepted != 5 || prog[0].Rejected != 1 || prog[3].Accepted != 9 {
 		t.Fatalf("progress = %+v", prog)
