@@ -36,6 +36,10 @@ const routes: RouteRecordRaw[] = [
   { path: '/staff/dashboard', name: 'dashboard', component: () => import('./views/official/DashboardView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'dashboard.title' } },
   { path: '/staff/survey', name: 'survey', component: () => import('./views/official/SurveyView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'survey.title' } },
   { path: '/staff/rounds', name: 'rounds', component: () => import('./views/official/RoundsView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'rounds.title' } },
+  { path: '/staff/rounds/new', name: 'round-new', component: () => import('./views/official/RoundPlanView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'rounds.create' } },
+  { path: '/staff/rounds/:id/plan', name: 'round-plan', component: () => import('./views/official/RoundPlanView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'plan.title' } },
+  { path: '/staff/review', name: 'review', component: () => import('./views/official/ReviewView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'review.title' } },
+  { path: '/staff/rounds/:id/review', name: 'round-review', component: () => import('./views/official/ReviewView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'review.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { titleKey: 'errors.notFound' } },
 ]
 

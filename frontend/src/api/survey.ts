@@ -2,6 +2,7 @@
 import { api, apiText, ApiError } from './client'
 import type { Item } from '../lib/questionnaire'
 import type { Interview, SendResult } from '../lib/queue'
+import type { PlanPayload, Suggestion } from '../lib/plan'
 
 export interface Round {
   id: string
@@ -211,4 +212,64 @@ export function listAssignments(roundId: string): Promise<{ unit: string; volunt
 
 export function addAssignments(roundId: string, list: { unit: string; volunteer: string }[]): Promise<unknown> {
   return api(`/rounds/${encodeURIComponent(roundId)}/assignments`, { body: { assignments: list } })
+}
+
+// ---- issue 9: round creation, plan building, review ----
+
+export interface QuestionnaireSummary {
+  id: string
+  version: number
+  title: string
+  title_en?: string
+}
+
+export function listQuestionnaires(): Promise<QuestionnaireSummary[]> {
+  return api<{ questionnaires: QuestionnaireSummary[] }>('/questionnaires').then((r) => (r.questionnaires ?? []).map(({ id, version, title, title_en }) => ({ id, version, title, title_en })))
+}
+
+export function createRound(body: Record<string, unknown>): Promise<Round> {
+  return api<Round>('/rounds', { body })
+}
+
+export function setPlan(roundId: string, plan: PlanPayload): Promise<Round> {
+  return api<Round>(`/rounds/${encodeURIComponent(roundId)}/plan`, { method: 'PUT', body: plan })
+}
+
+export function suggestTargets(roundId: string, halfWidth?: number): Promise<Suggestion> {
+  return api<Suggestion>(`/rounds/${encodeURIComponent(roundId)}/plan/suggestion`, { query: { half_width: halfWidth } })
+}
+
+export interface SurveyResponse {
+  id: string
+  client_id: string
+  status: 'submitted' | 'accepted' | 'rejected'
+  unit: string
+  stratum: string
+  district: string
+  volunteer: string
+  started_at: string
+  ended_at: string
+  duration_sec: number
+  flags: string[]
+  reason?: string
+  reviewed_by?: string
+  reviewed_at?: string
+  received_at: string
+  version: number
+}
+
+export function listResponses(roundId: string, query: Record<string, string>, after = ''): Promise<{ responses: SurveyResponse[]; next_after: string }> {
+  return api<{ responses: SurveyResponse[]; next_after: string }>(`/rounds/${encodeURIComponent(roundId)}/responses`, {
+    query: { ...query, after, limit: 200 },
+  }).then((r) => ({ responses: (r.responses ?? []).map((x) => ({ ...x, flags: x.flags ?? [] })), next_after: r.next_after ?? '' }))
+}
+
+export function reviewResponse(roundId: string, id: string, decision: 'accept' | 'reject', reason: string, version?: number): Promise<SurveyResponse> {
+  return api<SurveyResponse>(`/rounds/${encodeURIComponent(roundId)}/responses/${encodeURIComponent(id)}/review`, { body: { decision, reason, version } })
+}
+
+export function bulkReview(roundId: string, ids: string[], decision: 'accept' | 'reject', reason: string): Promise<{ id: string; status: number; error?: { message: string } }[]> {
+  return api<{ results: { id: string; status: number; error?: { message: string } }[] }>(`/rounds/${encodeURIComponent(roundId)}/reviews`, {
+    body: { ids, decision, reason },
+  }).then((r) => r.results ?? [])
 }

@@ -1,1 +1,0 @@
-import{E as e,G as t,N as n,W as r,h as i,k as a,q as o}from"./index-DeWcuMfH.js";var s=a({__name:`StatusBadge`,props:{status:{}},setup(a){let{t:s,te:c}=i();return(i,l)=>(n(),e(`span`,{class:t([`badge`,`st-${a.status}`])},o(r(c)(`status.${a.status}`)?r(s)(`status.${a.status}`):a.status),3))}});export{s as t};
