@@ -371,6 +371,56 @@ try {
     await ctx.close()
   })
 
+  await test('official creates a round, builds its plan with the planner, and reviews responses', async () => {
+    const ctx = await newContext(DESKTOP)
+    const page = await ctx.newPage()
+    await signIn(page, 'official')
+    await page.goto(`${base}/staff/rounds`)
+    await page.click('[data-testid=new-round]')
+    const form = page.locator('[data-testid=create-round]')
+    await form.waitFor()
+    // An empty submit shows per-field errors next to the inputs.
+    await form.locator('button[type=submit]').click()
+    await form.locator('.field-error').first().waitFor()
+    await form.getByLabel(/名称/).first().fill('E2E 抽查轮次')
+    await form.getByLabel(/开始日期/).fill('2027-01-04')
+    await form.getByLabel(/结束日期/).fill('2027-01-31')
+    await Promise.all([page.waitForURL(/\/staff\/rounds\/[^/]+\/plan$/, { timeout: 30_000 }), form.locator('button[type=submit]').click()])
+    const strata = page.locator('fieldset.stratum')
+    await strata.first().waitFor({ timeout: 30_000 })
+    const n = Math.min(2, await strata.count())
+    for (let i = 0; i < n; i++) await strata.nth(i).getByRole('button', { name: '全部抽取' }).click()
+    await page.click('[data-testid=save-plan]')
+    await page.locator('.badge.sent', { hasText: '方案已保存' }).waitFor({ timeout: 30_000 })
+    const sg = page.locator('[data-testid=suggestion]')
+    await sg.getByRole('button', { name: '获取建议' }).click()
+    await sg.locator('tbody tr').first().waitFor({ timeout: 30_000 })
+    await sg.getByRole('button', { name: '采用建议访问量' }).click()
+    await page.click('[data-testid=save-plan]')
+    await page.locator('.badge.sent').waitFor({ timeout: 30_000 })
+    await shot(page, 'round-plan-desktop')
+    await check(page, 'round plan (/staff/rounds/:id/plan)')
+
+    const roundId = state.volunteer?.roundId
+    await page.goto(roundId ? `${base}/staff/rounds/${roundId}/review` : `${base}/staff/review`)
+    // The demo's open round has submitted responses awaiting review.
+    await page.locator('tr[data-response], p.state:not([role=status])').first().waitFor({ timeout: 30_000 })
+    await shot(page, 'review-desktop')
+    await check(page, 'review (/staff/rounds/:id/review)')
+    const row = page.locator('tr[data-response]').first()
+    if (await row.count()) {
+      // Rejecting without a reason is refused next to the reason field.
+      await row.locator('input[type=checkbox]').check()
+      await page.click('[data-testid=bulk-reject]')
+      await page.locator('.field-error', { hasText: '理由' }).waitFor()
+      await page.locator('tr[data-response]').first().locator('input[type=checkbox]').check()
+      await page.click('[data-testid=bulk-accept]')
+      await page.locator('.alert.ok').waitFor({ timeout: 30_000 })
+      await shot(page, 'review-decided-desktop')
+    }
+    await ctx.close()
+  })
+
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length
     for (const lang of ['zh-CN', 'en']) {
@@ -390,6 +440,8 @@ try {
       await signIn(page, 'official')
       await capture(page, '/staff/board', `board${sfx}`)
       await capture(page, '/staff/rounds', `rounds${sfx}`)
+      await capture(page, '/staff/rounds/new', `round-new${sfx}`, (p) => p.locator('[data-testid=create-round]').waitFor())
+      await capture(page, '/staff/review', `review${sfx}`, (p) => p.locator('tr[data-response], p.state:not([role=status])').first().waitFor({ timeout: 30_000 }))
       await capture(page, '/staff/cases', `cases${sfx}`)
       if (lang === 'en') {
         await capture(page, '/staff/dashboard', `dashboard${sfx}`, (p) => p.locator('[data-testid=survey-rate]').waitFor({ timeout: 90_000 }))
