@@ -53,28 +53,33 @@ func New(db *mongo.Database) *Store {
 	}
 }
 
-// EnsureIndexes creates the collections' indexes (idempotent). The unique
-// ones always; the secondary (query) ones only when secondary is true: on
-// FerretDB v1 (SQLite) every filter but {_id: x} scans anyway and each
-// extra index slows every insert, so the embedded store goes without.
+// EnsureIndexes creates the collections' indexes (idempotent). With
+// secondary false (the embedded store) only the small collections' unique
+// keys are made: on FerretDB v1 (SQLite) every filter but {_id: x} scans
+// anyway and each extra index slows every insert.
 func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
 	type ix struct {
 		c      *mongo.Collection
 		keys   bson.D
 		name   string
 		unique bool
+		// always: created on the embedded store too.
+		always bool
 	}
 	list := []ix{
-		{s.forms, bson.D{{Key: "qid", Value: 1}, {Key: "version", Value: 1}}, "qid_version", true},
-		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "unit", Value: 1}, {Key: "volunteer", Value: 1}}, "round_unit_volunteer", true},
-		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}}, "round_volunteer", false},
-		// Offline phones retry: one response per (round, client id).
-		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "client_id", Value: 1}}, "round_client", true},
-		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "status", Value: 1}, {Key: "unit", Value: 1}}, "round_status_unit", false},
-		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "district", Value: 1}, {Key: "_id", Value: 1}}, "round_district_id", false},
+		{s.forms, bson.D{{Key: "qid", Value: 1}, {Key: "version", Value: 1}}, "qid_version", true, true},
+		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "unit", Value: 1}, {Key: "volunteer", Value: 1}}, "round_unit_volunteer", true, true},
+		{s.assignments, bson.D{{Key: "round_id", Value: 1}, {Key: "volunteer", Value: 1}}, "round_volunteer", false, false},
+		// Offline phones retry: one response per (round, client id). The
+		// primary key _id = "round:client_id" already guarantees it, so
+		// this index is an explicit second guard, kept off the embedded
+		// store where each unique index slows every insert.
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "client_id", Value: 1}}, "round_client", true, false},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "status", Value: 1}, {Key: "unit", Value: 1}}, "round_status_unit", false, false},
+		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "district", Value: 1}, {Key: "_id", Value: 1}}, "round_district_id", false, false},
 	}
 	for _, i := range list {
-		if !i.unique && !secondary {
+		if !secondary && !i.always {
 			continue
 		}
 		opts := options.Index().SetName(i.name)
