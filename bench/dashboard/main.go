@@ -512,16 +512,25 @@ func runMeasure(args []string) error {
 		return err
 	}
 	get := func(path string) (int, time.Duration, []byte, error) {
-		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		s := time.Now()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, 0, nil, err
+		for attempt := 0; ; attempt++ {
+			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			s := time.Now()
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
+				// Access tokens are short-lived: sign in again.
+				if token, err = login(base, user); err != nil {
+					return 0, 0, nil, err
+				}
+				continue
+			}
+			return resp.StatusCode, time.Since(s), body, nil
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, time.Since(s), body, nil
 	}
 	today := summary.DayOf(time.Now())
 	yearAgo := summary.DayOf(time.Now().AddDate(-1, 0, 0))
@@ -531,11 +540,23 @@ func runMeasure(args []string) error {
 		return fmt.Errorf("first request: %d %v", st, err)
 	}
 	fmt.Printf("first dashboard request (loads the summaries): %s\n", d.Round(time.Millisecond))
-	st, d, _, err = get("/api/v1/dashboard/satisfaction")
-	if err != nil || st != 200 {
-		return fmt.Errorf("first satisfaction request: %d %v", st, err)
+	// The rounds' estimates are computed in the background (every accepted
+	// response is streamed); wait until every round has them.
+	ws := time.Now()
+	for {
+		st, _, body, err := get("/api/v1/dashboard/satisfaction")
+		if err != nil || st != 200 {
+			return fmt.Errorf("satisfaction request: %d %v", st, err)
+		}
+		if !strings.Contains(string(body), "being computed") && !strings.Contains(string(body), "正在计算") {
+			break
+		}
+		if time.Since(ws) > 20*time.Minute {
+			return errors.New("survey estimates not ready after 20 minutes")
+		}
+		time.Sleep(5 * time.Second)
 	}
-	fmt.Printf("first satisfaction request (estimates 4 rounds x districts): %s\n", d.Round(time.Millisecond))
+	fmt.Printf("survey estimates of 4 rounds x districts ready after: %s\n", time.Since(ws).Round(time.Second))
 	endpoints := []string{
 		"/api/v1/dashboard/complaints",
 		"/api/v1/dashboard/complaints?from=" + yearAgo + "&to=" + today,
