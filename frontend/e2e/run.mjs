@@ -413,9 +413,17 @@ try {
       await row.locator('input[type=checkbox]').check()
       await page.click('[data-testid=bulk-reject]')
       await page.locator('.field-error', { hasText: '理由' }).waitFor()
-      await page.locator('tr[data-response]').first().locator('input[type=checkbox]').check()
+      // Accept two at once (POST /reviews), then one from its row (POST /responses/:rid/review).
+      const second = page.locator('tr[data-response]').nth(1)
+      const many = (await second.count()) > 0
+      if (many) await second.locator('input[type=checkbox]').check()
       await page.click('[data-testid=bulk-accept]')
-      await page.locator('.alert.ok').waitFor({ timeout: 30_000 })
+      await page.locator('.alert.ok', { hasText: many ? '已通过 2 份' : '已通过 1 份' }).waitFor({ timeout: 30_000 })
+      const next = page.locator('tr[data-response]').first()
+      if (await next.count()) {
+        await next.getByRole('button', { name: /^通过答卷/ }).click()
+        await page.locator('.alert.ok', { hasText: '已通过 1 份' }).waitFor({ timeout: 30_000 })
+      }
       await shot(page, 'review-decided-desktop')
     }
     await ctx.close()

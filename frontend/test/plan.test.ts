@@ -15,6 +15,7 @@ import {
   validateRoundForm,
   type RoundForm,
 } from '../src/lib/plan'
+import { seg } from '../src/api/survey'
 
 const districts = [
   { id: 'd2', name: '南区' },
@@ -144,5 +145,12 @@ describe('review helpers', () => {
       ok: ['a'],
       failed: [{ id: 'b', message: 'changed' }, { id: 'c', message: 'HTTP 403' }],
     })
+  })
+})
+
+describe('seg', () => {
+  it('keeps the colon of response ids and encodes the rest', () => {
+    expect(seg('demo-2025-autumn:0000000d-0000')).toBe('demo-2025-autumn:0000000d-0000')
+    expect(seg('a/b c')).toBe('a%2Fb%20c')
   })
 })

@@ -264,8 +264,13 @@ export function listResponses(roundId: string, query: Record<string, string>, af
   }).then((r) => ({ responses: (r.responses ?? []).map((x) => ({ ...x, flags: x.flags ?? [] })), next_after: r.next_after ?? '' }))
 }
 
+/** seg encodes one path segment but keeps ':' (response ids are "round:uuid"; the server matches the raw path). */
+export function seg(s: string): string {
+  return encodeURIComponent(s).replace(/%3A/gi, ':')
+}
+
 export function reviewResponse(roundId: string, id: string, decision: 'accept' | 'reject', reason: string, version?: number): Promise<SurveyResponse> {
-  return api<SurveyResponse>(`/rounds/${encodeURIComponent(roundId)}/responses/${encodeURIComponent(id)}/review`, { body: { decision, reason, version } })
+  return api<SurveyResponse>(`/rounds/${encodeURIComponent(roundId)}/responses/${seg(id)}/review`, { body: { decision, reason, version } })
 }
 
 export function bulkReview(roundId: string, ids: string[], decision: 'accept' | 'reject', reason: string): Promise<{ id: string; status: number; error?: { message: string } }[]> {
