@@ -113,20 +113,22 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 // initServices builds each domain service and creates its indexes.
 func (s *Server) initServices(ctx context.Context) error {
 	s.Areas = areas.NewService(s.store.DB, s.log, s.now)
-	if err := s.Areas.Init(ctx); err != nil {
-		return fmt.Errorf("areas: %w", err)
+	steps := []struct {
+		name string
+		init func(context.Context) error
+	}{
+		{"areas", s.Areas.Init},
+		{"auth", s.initAuth},
+		{"survey", s.initSurvey},
+		{"complaints", s.initComplaints},
+		{"dashboard", s.initDashboard},
 	}
-	if err := s.initAuth(ctx); err != nil {
-		return fmt.Errorf("auth: %w", err)
-	}
-	if err := s.initSurvey(ctx); err != nil {
-		return fmt.Errorf("survey: %w", err)
-	}
-	if err := s.initComplaints(ctx); err != nil {
-		return fmt.Errorf("complaints: %w", err)
-	}
-	if err := s.initDashboard(ctx); err != nil {
-		return fmt.Errorf("dashboard: %w", err)
+	for _, step := range steps {
+		start := time.Now()
+		if err := step.init(ctx); err != nil {
+			return fmt.Errorf("%s: %w", step.name, err)
+		}
+		s.log.Debug("service ready", "service", step.name, "took", time.Since(start).String())
 	}
 	return nil
 }
