@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"cleancity/portal"
+	"cleancity/portal/store"
 )
 
 // envFlags binds flags to PORTAL_* environment variables: an environment
@@ -63,6 +65,27 @@ func (e envFlags) parse(args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// storeFlags are the flags of the commands that work on the store directly
+// (areas import, user add, dashboard rebuild).
+type storeFlags struct {
+	dataDir, uri string
+}
+
+// storeFlags registers --data-dir and --mongodb-uri.
+func (e envFlags) storeFlags() *storeFlags {
+	var sf storeFlags
+	e.string(&sf.dataDir, "data-dir", "./data", "directory of the embedded store")
+	e.string(&sf.uri, "mongodb-uri", "", "MongoDB URI; empty uses the embedded store in --data-dir", "MONGODB_URI")
+	return &sf
+}
+
+// open connects to the store the flags name, logging to stderr.
+func (sf *storeFlags) open(ctx context.Context, stderr io.Writer) (*store.Store, *slog.Logger, error) {
+	log := newLogger(stderr, "text", "info")
+	st, err := store.Open(ctx, store.Config{MongoURI: sf.uri, DataDir: sf.dataDir, Logger: log})
+	return st, log, err
 }
 
 // serveConfig reads `portal serve` flags into a portal.Config.

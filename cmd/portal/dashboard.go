@@ -12,7 +12,6 @@ import (
 	"cleancity/complaints/complaintdb"
 	"cleancity/complaints/summary"
 	"cleancity/complaints/summary/summarydb"
-	"cleancity/portal/store"
 )
 
 func init() {
@@ -30,9 +29,7 @@ func runDashboard(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		return usageError{dashboardUsage}
 	}
 	f := newFlagSet("portal dashboard rebuild", stderr)
-	var dataDir, uri string
-	f.string(&dataDir, "data-dir", "./data", "directory of the embedded store")
-	f.string(&uri, "mongodb-uri", "", "MongoDB URI; empty uses the embedded store in --data-dir", "MONGODB_URI")
+	sf := f.storeFlags()
 	if err := f.parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -42,8 +39,7 @@ func runDashboard(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if f.fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q; %s", f.fs.Arg(0), dashboardUsage)}
 	}
-	log := newLogger(stderr, "text", "info")
-	st, err := store.Open(ctx, store.Config{MongoURI: uri, DataDir: dataDir, Logger: log})
+	st, log, err := sf.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -108,9 +108,7 @@ func runDBServe(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // departments) into the configured store.
 func runAreasImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlagSet("portal areas import", stderr)
-	var dataDir, uri string
-	f.string(&dataDir, "data-dir", "./data", "directory of the embedded store")
-	f.string(&uri, "mongodb-uri", "", "MongoDB URI; empty uses the embedded store in --data-dir", "MONGODB_URI")
+	sf := f.storeFlags()
 	if err := f.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -128,8 +126,7 @@ func runAreasImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.fs.Arg(0), err)
 	}
-	log := newLogger(stderr, "text", "info")
-	st, err := store.Open(ctx, store.Config{MongoURI: uri, DataDir: dataDir, Logger: log})
+	st, log, err := sf.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"cleancity/portal/areas"
 	"cleancity/portal/auth"
-	"cleancity/portal/store"
 )
 
 func init() {
@@ -29,10 +28,9 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError{userUsage}
 	}
 	f := newFlagSet("portal user add", stderr)
-	var dataDir, uri, username, role, scope, displayName, phone, email string
+	var username, role, scope, displayName, phone, email string
 	var passwordStdin bool
-	f.string(&dataDir, "data-dir", "./data", "directory of the embedded store")
-	f.string(&uri, "mongodb-uri", "", "MongoDB URI; empty uses the embedded store in --data-dir", "MONGODB_URI")
+	sf := f.storeFlags()
 	f.fs.StringVar(&username, "username", "", "user name (3-32 of a-z 0-9 _ . -)")
 	f.fs.StringVar(&role, "role", "", "resident, volunteer, department, official or admin")
 	f.fs.StringVar(&scope, "scope", "", "district id (official; empty = whole city) or department id (department)")
@@ -57,8 +55,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 
-	log := newLogger(stderr, "text", "info")
-	st, err := store.Open(ctx, store.Config{MongoURI: uri, DataDir: dataDir, Logger: log})
+	st, log, err := sf.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
