@@ -2,7 +2,6 @@ package portal
 
 import (
 	"errors"
-	"log/slog"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -140,9 +139,4 @@ var genericMessages = map[apperr.Code][2]string{
 	apperr.Unsupported:   {"不支持的内容类型", "unsupported content type"},
 	apperr.Internal:      {"服务器内部错误", "internal server error"},
 	"method_not_allowed": {"不允许的请求方法", "method not allowed"},
-}
-
-// logError is for failures outside a request (background work).
-func logError(log *slog.Logger, msg string, err error, args ...any) {
-	log.Error(msg, append(args, "err", err)...)
 }

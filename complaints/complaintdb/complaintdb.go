@@ -60,8 +60,8 @@ type Store struct {
 	// SerializeWrites).
 	gate chan struct{}
 	// group, when set, batches concurrent filings (see GroupFilings).
-	group     *groupCommit
-	cellGroup *cellGroup
+	group     *batcher[newCase]
+	cellGroup *batcher[mongo.WriteModel]
 }
 
 // SerializeWrites limits this process's concurrent writes to n. On the

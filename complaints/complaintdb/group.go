@@ -12,45 +12,33 @@ import (
 	"cleancity/complaints"
 )
 
-// groupCommit batches concurrent filings into one insertMany of cases and
-// one of their first events: on the embedded store every write command is
-// a SQLite transaction with its own commit, so N filings in one batch cost
-// about two commits instead of 2N. There is no background goroutine: the
-// first caller to find no batch running becomes the leader and writes what
-// has queued up, the others wait for their result.
-type groupCommit struct {
+// batcher groups concurrent calls into batches of at most max, written by
+// write: on the embedded store every write command is a SQLite transaction
+// with its own commit, so N calls in one batch cost one commit instead of
+// N. There is no background goroutine: the first caller to find no batch
+// running becomes the leader and writes what has queued up, the others
+// wait for their result.
+type batcher[P any] struct {
 	max     int
+	write   func(ctx context.Context, batch []*batchReq[P])
 	mu      sync.Mutex
-	pending []*createReq
+	pending []*batchReq[P]
 	running bool
 }
 
-type createReq struct {
-	doc  *caseDoc
-	ev   *eventDoc
+// batchReq is one queued call; write answers it on done.
+type batchReq[P any] struct {
+	p    P
 	done chan error
 }
 
-// GroupFilings batches concurrent Create calls, up to max per batch, and
-// concurrent duplicate-index updates, up to 50 per bulk write.
-func (s *Store) GroupFilings(max int) {
-	if max > 1 {
-		s.group = &groupCommit{max: max}
-		s.cellGroup = &cellGroup{}
-	}
-}
-
-func (s *Store) createGrouped(ctx context.Context, c *complaints.Complaint) error {
-	r := &createReq{doc: toDoc(c), done: make(chan error, 1)}
-	if len(c.Events) > 0 {
-		ev := toEventDoc(c.Events[0])
-		r.ev = &ev
-	}
-	g := s.group
-	g.mu.Lock()
-	g.pending = append(g.pending, r)
-	if g.running {
-		g.mu.Unlock()
+// submit queues p and returns its result once a batch holding it is written.
+func (b *batcher[P]) submit(ctx context.Context, p P) error {
+	r := &batchReq[P]{p: p, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	if b.running {
+		b.mu.Unlock()
 		select {
 		case err := <-r.done:
 			return err
@@ -60,28 +48,61 @@ func (s *Store) createGrouped(ctx context.Context, c *complaints.Complaint) erro
 			return ctx.Err()
 		}
 	}
-	g.running = true
-	for len(g.pending) > 0 {
-		n := min(len(g.pending), g.max)
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
-		g.mu.Unlock()
-		s.writeBatch(context.WithoutCancel(ctx), batch)
-		g.mu.Lock()
+	b.running = true
+	for len(b.pending) > 0 {
+		n := min(len(b.pending), b.max)
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		b.mu.Unlock()
+		b.write(context.WithoutCancel(ctx), batch)
+		b.mu.Lock()
 	}
-	g.running = false
-	g.mu.Unlock()
+	b.running = false
+	b.mu.Unlock()
 	return <-r.done
+}
+
+// newCase is a filing: the case and its first event.
+type newCase struct {
+	doc *caseDoc
+	ev  *eventDoc
+}
+
+// cellBatch stays under FerretDB v1's limit: an update command with more
+// than 100 statements that match existing documents hangs.
+const cellBatch = 50
+
+// GroupFilings batches concurrent Create calls (one insertMany of cases and
+// one of their first events), up to max per batch, and concurrent
+// duplicate-index updates, up to cellBatch per bulk write.
+func (s *Store) GroupFilings(max int) {
+	if max > 1 {
+		s.group = &batcher[newCase]{max: max, write: s.writeBatch}
+		s.cellGroup = &batcher[mongo.WriteModel]{max: cellBatch, write: s.writeCells}
+	}
+}
+
+func (s *Store) createGrouped(ctx context.Context, c *complaints.Complaint) error {
+	nc := newCase{doc: toDoc(c)}
+	if len(c.Events) > 0 {
+		ev := toEventDoc(c.Events[0])
+		nc.ev = &ev
+	}
+	return s.group.submit(ctx, nc)
+}
+
+func (s *Store) addCellGrouped(ctx context.Context, model mongo.WriteModel) error {
+	return s.cellGroup.submit(ctx, model)
 }
 
 // writeBatch inserts the batch's cases, then the events of those stored,
 // and answers every request.
-func (s *Store) writeBatch(ctx context.Context, batch []*createReq) {
+func (s *Store) writeBatch(ctx context.Context, batch []*batchReq[newCase]) {
 	defer s.enter()()
 	errs := make([]error, len(batch))
 	docs := make([]any, len(batch))
 	for i, r := range batch {
-		docs[i] = r.doc
+		docs[i] = r.p.doc
 	}
 	_, err := s.cases.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err != nil {
@@ -106,8 +127,8 @@ func (s *Store) writeBatch(ctx context.Context, batch []*createReq) {
 	var evs []any
 	var owners []int
 	for i, r := range batch {
-		if errs[i] == nil && r.ev != nil {
-			evs = append(evs, r.ev)
+		if errs[i] == nil && r.p.ev != nil {
+			evs = append(evs, r.p.ev)
 			owners = append(owners, i)
 		}
 	}
@@ -123,56 +144,11 @@ func (s *Store) writeBatch(ctx context.Context, batch []*createReq) {
 	}
 }
 
-// cellGroup batches concurrent duplicate-index updates into one bulk
-// write, like groupCommit does for filings.
-type cellGroup struct {
-	mu      sync.Mutex
-	pending []*cellReq
-	running bool
-}
-
-type cellReq struct {
-	model mongo.WriteModel
-	done  chan error
-}
-
-// cellBatch stays under FerretDB v1's limit: an update command with more
-// than 100 statements that match existing documents hangs.
-const cellBatch = 50
-
-func (s *Store) addCellGrouped(ctx context.Context, model mongo.WriteModel) error {
-	r := &cellReq{model: model, done: make(chan error, 1)}
-	g := s.cellGroup
-	g.mu.Lock()
-	g.pending = append(g.pending, r)
-	if g.running {
-		g.mu.Unlock()
-		select {
-		case err := <-r.done:
-			return err
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	g.running = true
-	for len(g.pending) > 0 {
-		n := min(len(g.pending), cellBatch)
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
-		g.mu.Unlock()
-		s.writeCells(context.WithoutCancel(ctx), batch)
-		g.mu.Lock()
-	}
-	g.running = false
-	g.mu.Unlock()
-	return <-r.done
-}
-
-func (s *Store) writeCells(ctx context.Context, batch []*cellReq) {
+func (s *Store) writeCells(ctx context.Context, batch []*batchReq[mongo.WriteModel]) {
 	defer s.enter()()
 	models := make([]mongo.WriteModel, len(batch))
 	for i, r := range batch {
-		models[i] = r.model
+		models[i] = r.p
 	}
 	// Ordered: two entries for one cell must both land.
 	_, err := s.cells.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
