@@ -36,6 +36,9 @@ type Store interface {
 	Save(ctx context.Context, days []*Day, sets []*OpenSet, head Head) error
 	// Replace deletes every day and set, stores these and the head (rebuild).
 	Replace(ctx context.Context, days []*Day, sets []*OpenSet, head Head) error
+	// Upgrade rewrites documents stored in an older format in the current
+	// one, unchanged in content (the lease holder calls it once).
+	Upgrade(ctx context.Context) (int, error)
 	// Claim claims a lease slot by insert; false when another owner has it.
 	Claim(ctx context.Context, name string, slot int64, owner string) (bool, error)
 	// EachCase streams every complaint with its history (rebuild).
@@ -105,6 +108,9 @@ type Service struct {
 	// applyMu makes this process's applier, sweep and rebuild exclusive.
 	applyMu sync.Mutex
 	owned   map[int64]bool
+	// upgraded: this process, as lease holder, has rewritten documents of
+	// older formats.
+	upgraded bool
 }
 
 // NewService returns the service; now is the business clock (overdue,
@@ -458,6 +464,16 @@ func (s *Service) applyQueued(ctx context.Context) (int, error) {
 		ok, err := s.lease(ctx)
 		if err != nil || !ok {
 			return total, err
+		}
+		if !s.upgraded {
+			n, err := s.store.Upgrade(ctx)
+			if err != nil {
+				return total, err
+			}
+			if n > 0 {
+				s.log.Info("summary: documents rewritten in the current format", "documents", n)
+			}
+			s.upgraded = true
 		}
 		if err := s.refresh(ctx, true); err != nil {
 			return total, err

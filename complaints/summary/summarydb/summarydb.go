@@ -147,7 +147,11 @@ func (s *Store) Days(ctx context.Context, dates []string) ([]*summary.Day, error
 		if err != nil {
 			return nil, fmt.Errorf("read day: %w", err)
 		}
-		out = append(out, toDay(&d))
+		day, err := toDay(&d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, day)
 	}
 	return out, nil
 }
@@ -164,7 +168,11 @@ func (s *Store) OpenSets(ctx context.Context, depts []string) ([]*summary.OpenSe
 		if err != nil {
 			return nil, fmt.Errorf("read open set: %w", err)
 		}
-		out = append(out, toOpenSet(&d))
+		o, err := toOpenSet(&d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
 	}
 	return out, nil
 }
@@ -182,7 +190,11 @@ func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, er
 		if err := cur.Decode(&d); err != nil {
 			return nil, nil, fmt.Errorf("decode day: %w", err)
 		}
-		days = append(days, toDay(&d))
+		day, err := toDay(&d)
+		if err != nil {
+			return nil, nil, err
+		}
+		days = append(days, day)
 	}
 	if err := cur.Err(); err != nil {
 		return nil, nil, fmt.Errorf("read days: %w", err)
@@ -197,7 +209,11 @@ func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, er
 	}
 	sets := make([]*summary.OpenSet, 0, len(odocs))
 	for i := range odocs {
-		sets = append(sets, toOpenSet(&odocs[i]))
+		o, err := toOpenSet(&odocs[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		sets = append(sets, o)
 	}
 	return days, sets, nil
 }
@@ -206,12 +222,20 @@ func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, er
 func (s *Store) Save(ctx context.Context, days []*summary.Day, sets []*summary.OpenSet, head summary.Head) error {
 	upsert := options.Replace().SetUpsert(true)
 	for _, d := range days {
-		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, toDayDoc(d), upsert); err != nil {
+		doc, err := toDayDoc(d)
+		if err != nil {
+			return err
+		}
+		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, doc, upsert); err != nil {
 			return fmt.Errorf("save day: %w", err)
 		}
 	}
 	for _, o := range sets {
-		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, toOpenDoc(o), upsert); err != nil {
+		doc, err := toOpenDoc(o)
+		if err != nil {
+			return err
+		}
+		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, doc, upsert); err != nil {
 			return fmt.Errorf("save open set: %w", err)
 		}
 	}
@@ -239,7 +263,11 @@ func (s *Store) Replace(ctx context.Context, days []*summary.Day, sets []*summar
 		return err
 	}
 	for _, d := range days {
-		docs = append(docs, toDayDoc(d))
+		doc, err := toDayDoc(d)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, doc)
 		if len(docs) >= 20 {
 			if err := flush(s.days); err != nil {
 				return fmt.Errorf("insert days: %w", err)
@@ -250,7 +278,11 @@ func (s *Store) Replace(ctx context.Context, days []*summary.Day, sets []*summar
 		return fmt.Errorf("insert days: %w", err)
 	}
 	for _, o := range sets {
-		docs = append(docs, toOpenDoc(o))
+		doc, err := toOpenDoc(o)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, doc)
 		if len(docs) >= 5 {
 			if err := flush(s.open); err != nil {
 				return fmt.Errorf("insert open sets: %w", err)
@@ -264,6 +296,75 @@ func (s *Store) Replace(ctx context.Context, days []*summary.Day, sets []*summar
 		return fmt.Errorf("save head: %w", err)
 	}
 	return nil
+}
+
+// Upgrade rewrites day and open-set documents stored in an older format
+// in the current one, with the same content, and returns how many it
+// rewrote. Only the applier lease holder may call it (it writes whole
+// documents, like Save); the head is unchanged, since the figures are.
+func (s *Store) Upgrade(ctx context.Context) (int, error) {
+	old := bson.D{{Key: "fmt", Value: bson.D{{Key: "$ne", Value: packedFormat}}}}
+	n := 0
+	cur, err := s.days.Find(ctx, old, options.Find().SetBatchSize(20))
+	if err != nil {
+		return 0, fmt.Errorf("find old days: %w", err)
+	}
+	var days []*summary.Day
+	for cur.Next(ctx) {
+		var d dayDoc
+		if err := cur.Decode(&d); err != nil {
+			cur.Close(ctx)
+			return 0, fmt.Errorf("decode day: %w", err)
+		}
+		day, err := toDay(&d)
+		if err != nil {
+			cur.Close(ctx)
+			return 0, err
+		}
+		days = append(days, day)
+	}
+	err = cur.Err()
+	cur.Close(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("find old days: %w", err)
+	}
+	var odocs []openDoc
+	oc, err := s.open.Find(ctx, old)
+	if err != nil {
+		return 0, fmt.Errorf("find old open sets: %w", err)
+	}
+	if err := oc.All(ctx, &odocs); err != nil {
+		return 0, fmt.Errorf("find old open sets: %w", err)
+	}
+	var sets []*summary.OpenSet
+	for i := range odocs {
+		o, err := toOpenSet(&odocs[i])
+		if err != nil {
+			return 0, err
+		}
+		sets = append(sets, o)
+	}
+	for _, d := range days {
+		doc, err := toDayDoc(d)
+		if err != nil {
+			return n, err
+		}
+		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, doc); err != nil {
+			return n, fmt.Errorf("upgrade day: %w", err)
+		}
+		n++
+	}
+	for _, o := range sets {
+		doc, err := toOpenDoc(o)
+		if err != nil {
+			return n, err
+		}
+		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, doc); err != nil {
+			return n, fmt.Errorf("upgrade open set: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // Claim inserts the claim of a lease slot.
