@@ -18,7 +18,9 @@ func (s *Server) initSurvey(ctx context.Context) error {
 	if err := st.EnsureIndexes(ctx, !s.store.Embedded); err != nil {
 		return err
 	}
-	st.GroupInClient(s.store.Embedded)
+	// The embedded store has one writer, this process: tally updates are
+	// serialised here (FerretDB v1 loses concurrent $inc).
+	st.SingleWriter(s.store.Embedded)
 	s.Survey = survey.NewService(st, surveyGeo{s.Areas}, s.now)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -35,8 +36,11 @@ type Store struct {
 	assignments *mongo.Collection
 	responses   *mongo.Collection
 	activity    *mongo.Collection
+	tallies     *mongo.Collection
+	pending     *mongo.Collection
 
-	groupInClient bool
+	singleWriter bool
+	ts           *tallyState
 }
 
 var _ survey.Store = (*Store)(nil)
@@ -50,6 +54,9 @@ func New(db *mongo.Database) *Store {
 		assignments: db.Collection(CollAssignments),
 		responses:   db.Collection(CollResponses),
 		activity:    db.Collection(CollActivity),
+		tallies:     db.Collection(CollTallies),
+		pending:     db.Collection(CollTallyPending),
+		ts:          newTallyState(),
 	}
 }
 
@@ -141,8 +148,17 @@ func (s *Store) ListQuestionnaires(ctx context.Context) ([]survey.Questionnaire,
 
 // CreateRound implements survey.Store.
 func (s *Store) CreateRound(ctx context.Context, r survey.Round) error {
-	_, err := s.rounds.InsertOne(ctx, toRoundDoc(r))
-	return translate("create round", err)
+	if _, err := s.rounds.InsertOne(ctx, toRoundDoc(r)); err != nil {
+		return translate("create round", err)
+	}
+	// A new round has no responses: its (empty) tallies are built. The
+	// head is written after the round, so a clash with an existing round
+	// never marks that round's tallies built.
+	_, err := s.tallies.InsertOne(ctx, tallyHeadDoc{ID: r.ID, RoundID: r.ID, Built: true, Units: []string{}})
+	if mongo.IsDuplicateKeyError(err) {
+		return nil
+	}
+	return translate("create round tallies", err)
 }
 
 // FindRound implements survey.Store.
@@ -251,12 +267,63 @@ func (s *Store) ListAssignments(ctx context.Context, roundID, volunteer string) 
 }
 
 // InsertResponses implements survey.Store with one unordered insertMany:
-// duplicates fail alone and the rest are stored.
+// duplicates fail alone and the rest are stored and counted in the
+// round's tallies.
 func (s *Store) InsertResponses(ctx context.Context, list []survey.Response) []error {
 	errs := make([]error, len(list))
 	if len(list) == 0 {
 		return errs
 	}
+	// Callers insert one round's responses at a time; group anyway.
+	byRound := map[string][]int{}
+	for i, r := range list {
+		byRound[r.RoundID] = append(byRound[r.RoundID], i)
+	}
+	for roundID, idx := range byRound {
+		units := map[string]bool{}
+		for _, i := range idx {
+			units[list[i].Unit] = true
+		}
+		unitList := make([]string, 0, len(units))
+		for u := range units {
+			unitList = append(unitList, u)
+		}
+		sort.Strings(unitList)
+		err := s.tallied(ctx, roundID, unitList, func(ctx context.Context) (tallies, bool, error) {
+			sub := make([]survey.Response, len(idx))
+			for k, i := range idx {
+				sub[k] = list[i]
+			}
+			subErrs := s.insertResponses(ctx, sub)
+			delta := tallies{}
+			for k, r := range sub {
+				errs[idx[k]] = subErrs[k]
+				if subErrs[k] == nil {
+					delta.add(rowOf(r.Unit, r.Stratum, r.District, r.Satisfied, r.Aware, r.Correct, r.Answered, r.AgeGroup, r.Sex), r.Status, 1)
+				}
+			}
+			// Exact unless the store failed in a way that hides which
+			// documents were written.
+			for _, e := range subErrs {
+				if e != nil && !survey.IsDuplicate(e) {
+					return delta, false, nil
+				}
+			}
+			return delta, true, nil
+		})
+		if err != nil {
+			for _, i := range idx {
+				if errs[i] == nil {
+					errs[i] = err
+				}
+			}
+		}
+	}
+	return errs
+}
+
+func (s *Store) insertResponses(ctx context.Context, list []survey.Response) []error {
+	errs := make([]error, len(list))
 	docs := make([]any, len(list))
 	for i, r := range list {
 		docs[i] = toResponseDoc(r)
@@ -375,30 +442,76 @@ func (s *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]s
 	return out, nil
 }
 
-// ReviewResponse implements survey.Store.
-func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version int64, rv survey.Review) (survey.Response, error) {
-	var d responseDoc
-	err := s.responses.FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "round_id", Value: roundID}, {Key: "version", Value: version}},
-		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "status", Value: string(rv.Status)}, {Key: "reason", Value: rv.Reason},
-				{Key: "reviewed_by", Value: rv.By}, {Key: "reviewed_at", Value: rv.At}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-		},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		if _, ferr := s.FindResponse(ctx, roundID, id); ferr != nil {
-			return survey.Response{}, ferr
-		}
-		return survey.Response{}, fmt.Errorf("review response: %w", survey.ErrVersion)
+// reviewSet is the update a decision makes.
+func reviewSet(rv survey.Review) bson.D {
+	return bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(rv.Status)}, {Key: "reason", Value: rv.Reason},
+			{Key: "reviewed_by", Value: rv.By}, {Key: "reviewed_at", Value: rv.At}}},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
 	}
-	if err != nil {
-		return survey.Response{}, translate("review response", err)
-	}
-	return d.toResponse(), nil
 }
 
-// ReviewMatching implements survey.Store with one updateMany.
+func rowOfDoc(d responseDoc) survey.RowGroup {
+	return rowOf(d.Unit, d.Stratum, d.District, d.Satisfied, d.Aware, d.Correct, d.Answered, d.AgeGroup, d.Sex)
+}
+
+// ReviewResponse implements survey.Store. On MongoDB one atomic
+// findOneAndUpdate on (id, round, version) returns the state before, which
+// gives the tally change. With a single writer the response is read and
+// updated by _id alone under the write lock (FerretDB v1 scans the
+// collection for any other filter).
+func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version int64, rv survey.Review) (survey.Response, error) {
+	var out survey.Response
+	err := s.tallied(ctx, roundID, nil, func(ctx context.Context) (tallies, bool, error) {
+		var before responseDoc
+		if s.singleWriter {
+			if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&before); err != nil {
+				return nil, true, translate("review response", err)
+			}
+			if before.RoundID != roundID {
+				return nil, true, fmt.Errorf("review response: %w", survey.ErrNotFound)
+			}
+			if before.Version != version {
+				return nil, true, fmt.Errorf("review response: %w", survey.ErrVersion)
+			}
+			res, err := s.responses.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, reviewSet(rv))
+			if err != nil {
+				return nil, false, translate("review response", err)
+			}
+			if res.MatchedCount != 1 {
+				return nil, false, fmt.Errorf("review response: %w", survey.ErrNotFound)
+			}
+		} else {
+			err := s.responses.FindOneAndUpdate(ctx,
+				bson.D{{Key: "_id", Value: id}, {Key: "round_id", Value: roundID}, {Key: "version", Value: version}},
+				reviewSet(rv), options.FindOneAndUpdate().SetReturnDocument(options.Before)).Decode(&before)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				if _, ferr := s.FindResponse(ctx, roundID, id); ferr != nil {
+					return nil, true, ferr
+				}
+				return nil, true, fmt.Errorf("review response: %w", survey.ErrVersion)
+			}
+			if err != nil {
+				// Unknown whether it was applied.
+				return nil, false, translate("review response", err)
+			}
+		}
+		out = before.toResponse()
+		out.Status, out.Reason, out.ReviewedBy, out.ReviewedAt, out.Version = rv.Status, rv.Reason, rv.By, rv.At.UTC().Truncate(time.Millisecond), before.Version+1
+		delta := tallies{}
+		delta.add(rowOfDoc(before), survey.ResponseStatus(before.Status), -1)
+		delta.add(rowOfDoc(before), rv.Status, 1)
+		return delta, true, nil
+	})
+	return out, err
+}
+
+// ReviewMatching implements survey.Store: the matching responses are read
+// once (projected), then updated by _id in commands of 50 statements, each
+// conditioned on the version and status read on MongoDB (with a single
+// writer the write lock already excludes changes in between). The tally
+// change is known per response; on MongoDB a batch where a response
+// changed in between leaves the round's tallies to be rebuilt.
 func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv survey.Review) (int, error) {
 	q := bson.D{{Key: "round_id", Value: f.RoundID}}
 	if f.Status != "" {
@@ -410,112 +523,81 @@ func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv 
 	if f.Flagged != nil {
 		q = append(q, bson.E{Key: "flagged", Value: *f.Flagged})
 	}
-	res, err := s.responses.UpdateMany(ctx, q, bson.D{
-		{Key: "$set", Value: bson.D{{Key: "status", Value: string(rv.Status)}, {Key: "reason", Value: rv.Reason},
-			{Key: "reviewed_by", Value: rv.By}, {Key: "reviewed_at", Value: rv.At}}},
-		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
-	})
-	if err != nil {
-		return 0, translate("review responses", err)
-	}
-	return int(res.ModifiedCount), nil
-}
-
-// CountByUnitStatus implements survey.Store with one $group on a compound
-// key.
-func (s *Store) CountByUnitStatus(ctx context.Context, roundID string) (map[survey.ResponseStatus]map[string]int, error) {
-	if s.groupInClient {
-		return s.countInClient(ctx, bson.D{{Key: "round_id", Value: roundID}})
-	}
-	pipe := mongo.Pipeline{
-		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}}}},
-		{{Key: "$group", Value: bson.D{{Key: "_id", Value: bson.D{{Key: "unit", Value: "$unit"}, {Key: "status", Value: "$status"}}},
-			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	}
-	cur, err := s.responses.Aggregate(ctx, pipe)
-	if err != nil {
-		return nil, translate("count responses", err)
-	}
-	var rows []struct {
-		ID struct {
-			Unit   string `bson:"unit"`
-			Status string `bson:"status"`
-		} `bson:"_id"`
-		N int `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, translate("count responses", err)
-	}
-	out := map[survey.ResponseStatus]map[string]int{}
-	for _, r := range rows {
-		st := survey.ResponseStatus(r.ID.Status)
-		if out[st] == nil {
-			out[st] = map[string]int{}
-		}
-		out[st][r.ID.Unit] = r.N
-	}
-	return out, nil
-}
-
-// countInClient counts the filtered responses per status and unit over a
-// projected cursor (see GroupInClient).
-func (s *Store) countInClient(ctx context.Context, filter bson.D) (map[survey.ResponseStatus]map[string]int, error) {
-	cur, err := s.responses.Find(ctx, filter, options.Find().SetBatchSize(5000).
-		SetProjection(bson.D{{Key: "unit", Value: 1}, {Key: "status", Value: 1}}))
-	if err != nil {
-		return nil, translate("count responses", err)
-	}
-	defer cur.Close(ctx)
-	out := map[survey.ResponseStatus]map[string]int{}
-	for cur.Next(ctx) {
-		var d struct {
-			Unit   string `bson:"unit"`
-			Status string `bson:"status"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return nil, translate("decode count", err)
-		}
-		st := survey.ResponseStatus(d.Status)
-		if out[st] == nil {
-			out[st] = map[string]int{}
-		}
-		out[st][d.Unit]++
-	}
-	return out, translate("count responses", cur.Err())
-}
-
-// CountByUnit implements survey.Store with $match + $group($sum).
-func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
-	if s.groupInClient {
-		c, err := s.countInClient(ctx, bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(status)}})
+	changed := 0
+	err := s.tallied(ctx, f.RoundID, nil, func(ctx context.Context) (tallies, bool, error) {
+		cur, err := s.responses.Find(ctx, q, options.Find().SetBatchSize(5000).
+			SetProjection(bson.D{{Key: "unit", Value: 1}, {Key: "status", Value: 1}, {Key: "version", Value: 1}, {Key: "stratum", Value: 1},
+				{Key: "district", Value: 1}, {Key: "satisfied", Value: 1}, {Key: "aware", Value: 1}, {Key: "correct", Value: 1},
+				{Key: "answered", Value: 1}, {Key: "age_group", Value: 1}, {Key: "sex", Value: 1}}))
 		if err != nil {
-			return nil, err
+			return nil, true, translate("review responses", err)
 		}
-		if c[status] == nil {
-			return map[string]int{}, nil
+		var docs []responseDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, true, translate("review responses", err)
 		}
-		return c[status], nil
-	}
-	pipe := mongo.Pipeline{
-		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(status)}}}},
-		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$unit"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	}
-	cur, err := s.responses.Aggregate(ctx, pipe)
+		delta := tallies{}
+		exact := true
+		update := reviewSet(rv)
+		for i := 0; i < len(docs); i += 50 {
+			batch := docs[i:min(i+50, len(docs))]
+			models := make([]mongo.WriteModel, 0, len(batch))
+			for _, d := range batch {
+				filter := bson.D{{Key: "_id", Value: d.ID}}
+				if !s.singleWriter {
+					filter = append(filter, bson.E{Key: "version", Value: d.Version}, bson.E{Key: "status", Value: d.Status})
+				}
+				models = append(models, mongo.NewUpdateOneModel().SetFilter(filter).SetUpdate(update))
+			}
+			res, err := s.responses.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+			if err != nil {
+				return delta, false, translate("review responses", err)
+			}
+			changed += int(res.ModifiedCount)
+			if int(res.MatchedCount) != len(batch) {
+				// Some response changed since it was read: which ones is
+				// unknown, so count none of the batch and rebuild later.
+				exact = false
+				continue
+			}
+			for _, d := range batch {
+				delta.add(rowOfDoc(d), survey.ResponseStatus(d.Status), -1)
+				delta.add(rowOfDoc(d), rv.Status, 1)
+			}
+		}
+		return delta, exact, nil
+	})
+	return changed, err
+}
+
+// CountByUnitStatus implements survey.Store from the round's tallies.
+func (s *Store) CountByUnitStatus(ctx context.Context, roundID string) (map[survey.ResponseStatus]map[string]int, error) {
+	t, err := s.roundTallies(ctx, roundID)
 	if err != nil {
-		return nil, translate("count responses", err)
+		return nil, err
 	}
-	var rows []struct {
-		ID string `bson:"_id"`
-		N  int    `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, translate("count responses", err)
-	}
-	out := make(map[string]int, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.N
+	out := map[survey.ResponseStatus]map[string]int{}
+	for u, x := range t {
+		for st, n := range x.Status {
+			if out[st] == nil {
+				out[st] = map[string]int{}
+			}
+			out[st][u] = n
+		}
 	}
 	return out, nil
+}
+
+// CountByUnit implements survey.Store from the round's tallies.
+func (s *Store) CountByUnit(ctx context.Context, roundID string, status survey.ResponseStatus) (map[string]int, error) {
+	c, err := s.CountByUnitStatus(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	if c[status] == nil {
+		return map[string]int{}, nil
+	}
+	return c[status], nil
 }
 
 type activityDoc struct {
@@ -561,72 +643,35 @@ func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, s
 	return translate("record activity", err)
 }
 
-// GroupInClient makes EachAcceptedGroup stream the rows and group them in
-// Go. FerretDB v1's $group compares every document with every group key
-// found so far, so thousands of groups over 50,000 documents take minutes
-// there; streaming the projected rows takes seconds. MongoDB groups fast
-// on its own.
-func (s *Store) GroupInClient(on bool) { s.groupInClient = on }
-
-// EachAcceptedGroup implements survey.Store with $match + $group($sum), or
-// in Go (GroupInClient).
+// EachAcceptedGroup implements survey.Store from the round's tallies.
 func (s *Store) EachAcceptedGroup(ctx context.Context, roundID string, fn func(survey.RowGroup) error) error {
-	if s.groupInClient {
-		groups := map[survey.RowGroup]int{}
-		err := s.EachAccepted(ctx, roundID, func(r survey.Response) error {
-			groups[survey.RowGroup{Unit: r.Unit, Stratum: r.Stratum, District: r.District, Satisfied: r.Satisfied, Aware: r.Aware,
-				Correct: r.Correct, Answered: r.Answered, AgeGroup: r.AgeGroup, Sex: r.Sex}]++
-			return nil
-		})
-		if err != nil {
-			return err
+	t, err := s.roundTallies(ctx, roundID)
+	if err != nil {
+		return err
+	}
+	units := make([]string, 0, len(t))
+	for u := range t {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	for _, u := range units {
+		// In key order, so the estimates' sums add up the same way on
+		// every call.
+		groups := make([]survey.RowGroup, 0, len(t[u].Groups))
+		for g, n := range t[u].Groups {
+			if n > 0 {
+				g.N = n
+				groups = append(groups, g)
+			}
 		}
-		for g, n := range groups {
-			g.N = n
+		sort.Slice(groups, func(i, j int) bool { return groupKey(groups[i]) < groupKey(groups[j]) })
+		for _, g := range groups {
 			if err := fn(g); err != nil {
 				return err
 			}
 		}
-		return nil
 	}
-	key := bson.D{}
-	for _, f := range []string{"unit", "stratum", "district", "satisfied", "aware", "correct", "answered", "age_group", "sex"} {
-		key = append(key, bson.E{Key: f, Value: "$" + f})
-	}
-	pipe := mongo.Pipeline{
-		{{Key: "$match", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "status", Value: string(survey.Accepted)}}}},
-		{{Key: "$group", Value: bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	}
-	cur, err := s.responses.Aggregate(ctx, pipe)
-	if err != nil {
-		return translate("group responses", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var g struct {
-			ID struct {
-				Unit      string `bson:"unit"`
-				Stratum   string `bson:"stratum"`
-				District  string `bson:"district"`
-				Satisfied int    `bson:"satisfied"`
-				Aware     int    `bson:"aware"`
-				Correct   int    `bson:"correct"`
-				Answered  int    `bson:"answered"`
-				AgeGroup  string `bson:"age_group"`
-				Sex       string `bson:"sex"`
-			} `bson:"_id"`
-			N int `bson:"n"`
-		}
-		if err := cur.Decode(&g); err != nil {
-			return translate("decode group", err)
-		}
-		id := g.ID
-		if err := fn(survey.RowGroup{Unit: id.Unit, Stratum: id.Stratum, District: id.District, Satisfied: id.Satisfied,
-			Aware: id.Aware, Correct: id.Correct, Answered: id.Answered, AgeGroup: id.AgeGroup, Sex: id.Sex, N: g.N}); err != nil {
-			return err
-		}
-	}
-	return translate("group responses", cur.Err())
+	return nil
 }
 
 // EachAccepted implements survey.Store: a projected cursor, so memory stays
