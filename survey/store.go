@@ -112,7 +112,9 @@ type Store interface {
 	// returns how many changed.
 	ReviewMatching(ctx context.Context, f ResponseFilter, rv Review) (int, error)
 	// CountByUnitStatus returns the number of responses per status and
-	// unit, in one pass.
+	// unit. Stores keep these as per-unit tallies updated with every
+	// insert and review, so this reads a few small documents however many
+	// responses the round has.
 	CountByUnitStatus(ctx context.Context, roundID string) (map[ResponseStatus]map[string]int, error)
 	// CountByUnit returns the number of responses with the status per unit.
 	CountByUnit(ctx context.Context, roundID string, status ResponseStatus) (map[string]int, error)
@@ -123,7 +125,8 @@ type Store interface {
 	// activity, keeping the most recent ones.
 	RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error
 	// EachAcceptedGroup streams the round's accepted responses grouped by
-	// unit, stratum, district, indicators and age group x sex, with counts.
+	// unit, stratum, district, indicators and age group x sex, with counts
+	// (from the same per-unit tallies as CountByUnitStatus).
 	EachAcceptedGroup(ctx context.Context, roundID string, fn func(RowGroup) error) error
 	// EachAccepted streams the accepted responses of a round (answers left
 	// out) to fn, in no particular order, stopping at fn's first error.

@@ -48,6 +48,7 @@ commands:
   user add              create an account (password from stdin)
   stats estimate        design-based estimates from a CSV (see --help)
   dashboard rebuild     rebuild the dashboard summaries from the case events
+  survey rebuild-tallies  rebuild the survey rounds' per-unit tallies from the responses
   version               print the version
 
 Run 'portal <command> --help' for a command's flags.`
