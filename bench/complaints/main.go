@@ -10,12 +10,15 @@
 //     (target ratio >= 0.3).
 //
 // Run: go run ./bench/complaints [-clients 32] [-filings 3000] [-reads 10s]
+// [-cpuprofile f] [-mutexprofile f] [-blockprofile f] (profiles cover the
+// filing phase).
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +27,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -40,14 +45,69 @@ func main() {
 	filings := flag.Int("filings", 3000, "filings to send")
 	inserts := flag.Int("inserts", 3000, "raw inserts for the baseline")
 	readFor := flag.Duration("reads", 10*time.Second, "how long each read test runs")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the filing phase to this file")
+	mutexProfile := flag.String("mutexprofile", "", "write a mutex contention profile of the filing phase to this file")
+	blockProfile := flag.String("blockprofile", "", "write a blocking profile of the filing phase to this file")
 	flag.Parse()
-	if err := run(*clients, *filings, *inserts, *readFor); err != nil {
+	prof := profiles{cpu: *cpuProfile, mutex: *mutexProfile, block: *blockProfile}
+	if err := run(*clients, *filings, *inserts, *readFor, prof); err != nil {
 		fmt.Fprintln(os.Stderr, "complaints-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(clients, filings, inserts int, readFor time.Duration) error {
+// profiles names the profile files to write; the portal runs in this
+// process, so one profile covers HTTP, the services, the driver and the
+// embedded FerretDB.
+type profiles struct{ cpu, mutex, block string }
+
+// start begins profiling and returns the function that stops it and
+// writes the files.
+func (p profiles) start() (func() error, error) {
+	if p.mutex != "" {
+		runtime.SetMutexProfileFraction(5)
+	}
+	if p.block != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	}
+	var cpu *os.File
+	if p.cpu != "" {
+		f, err := os.Create(p.cpu)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		cpu = f
+	}
+	return func() error {
+		var errs []error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			errs = append(errs, cpu.Close())
+		}
+		write := func(name, file string) {
+			if file == "" {
+				return
+			}
+			f, err := os.Create(file)
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			errs = append(errs, pprof.Lookup(name).WriteTo(f, 0), f.Close())
+		}
+		write("mutex", p.mutex)
+		write("block", p.block)
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
+		return errors.Join(errs...)
+	}, nil
+}
+
+func run(clients, filings, inserts int, readFor time.Duration, prof profiles) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "complaints-bench-")
 	if err != nil {
@@ -98,6 +158,10 @@ func run(clients, filings, inserts int, readFor time.Duration) error {
 	cats := []string{"garbage", "street_cleaning", "flyers", "street_occupation", "sewage", "public_toilet"}
 	var codesMu sync.Mutex
 	var codes []string
+	stopProfiles, err := prof.start()
+	if err != nil {
+		return err
+	}
 	fileRate, lat, err := load(clients, filings, func() error {
 		r := rand.New(rand.NewPCG(uint64(seq.Add(1)), 1))
 		body, _ := json.Marshal(map[string]any{
@@ -127,6 +191,9 @@ func run(clients, filings, inserts int, readFor time.Duration) error {
 		codesMu.Unlock()
 		return nil
 	})
+	if perr := stopProfiles(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		return err
 	}
