@@ -21,11 +21,18 @@ type memList struct {
 	rows map[string]*Complaint
 }
 
-// EnableMemoryLists loads the list copy; from then on lists are answered
-// from memory. Use it only when this process is the store's only writer.
+// EnableMemoryLists loads the list copy; from then on lists and duplicate
+// checks are answered from memory. Use it only when this process is the
+// store's only writer. Filings no longer update the duplicate-index cells,
+// so it marks them stale: a later process without the copy (the same data
+// served by "portal db serve" to several portals) rebuilds them with
+// RepairDuplicateIndex before it reads them.
 func (s *Service) EnableMemoryLists(ctx context.Context) error {
 	all, err := s.store.List(ctx, Filter{Limit: 0, Sort: "filed_at"})
 	if err != nil {
+		return err
+	}
+	if err := s.store.SetCellsStale(ctx, true); err != nil {
 		return err
 	}
 	m := &memList{rows: make(map[string]*Complaint, len(all))}

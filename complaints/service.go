@@ -390,14 +390,89 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 
 // index adds a new complaint to the duplicate index; a failure only costs
 // future duplicate hints, so it is logged, not returned.
+//
+// With the memory copy on, duplicate checks never read the cells, so the
+// cell update (a read-modify-write costing as much as the case insert on
+// the embedded store) is skipped; EnableMemoryLists marked the cells stale,
+// and a process that reads them repairs them first (RepairDuplicateIndex).
 func (s *Service) index(ctx context.Context, c *Complaint) {
+	if s.memory() != nil {
+		return
+	}
+	key, e := cellEntryOf(c)
+	if err := s.store.AddCellEntry(ctx, key, e); err != nil {
+		s.log.Warn("complaints: duplicate index update failed", "case", c.ID, "err", err)
+	}
+}
+
+// cellEntryOf returns the duplicate-index cell and entry of a complaint.
+func cellEntryOf(c *Complaint) (string, CellEntry) {
 	key := communityCell(c.Category, c.Place.CommunityID)
 	if c.Point != nil {
 		key = homeCell(c.Category, *c.Point)
 	}
-	if err := s.store.AddCellEntry(ctx, key, CellEntry{ID: c.ID, Point: c.Point, FiledAt: c.FiledAt}); err != nil {
-		s.log.Warn("complaints: duplicate index update failed", "case", c.ID, "err", err)
+	return key, CellEntry{ID: c.ID, Point: c.Point, FiledAt: c.FiledAt}
+}
+
+// maxCellEntries is how many entries a cell keeps (the newest).
+const maxCellEntries = 30
+
+// RepairDuplicateIndex rebuilds the duplicate-index cells from the
+// complaints filed in the last DuplicateWindow when they are marked stale
+// (a process with the memory copy filed without updating them), and clears
+// the mark. Call it before serving from a process without the memory copy.
+// It returns how many complaints it indexed (0 when nothing was stale).
+//
+// Each rebuilt cell keeps the entries it holds: a filing racing the repair
+// from another process (MongoDB, or a shared FerretDB) can lose its entry
+// only between the cell's read and its replacement.
+func (s *Service) RepairDuplicateIndex(ctx context.Context) (int, error) {
+	stale, err := s.store.CellsStale(ctx)
+	if err != nil || !stale {
+		return 0, err
 	}
+	since := s.now().Add(-DuplicateWindow)
+	recent, err := s.store.List(ctx, Filter{From: since, Sort: "filed_at", Summary: true})
+	if err != nil {
+		return 0, fmt.Errorf("repair duplicate index: %w", err)
+	}
+	cells := map[string][]CellEntry{}
+	for _, c := range recent {
+		key, e := cellEntryOf(c)
+		cells[key] = append(cells[key], e)
+	}
+	for key, list := range cells {
+		held, err := s.store.CellEntries(ctx, []string{key})
+		if err != nil {
+			return 0, fmt.Errorf("repair duplicate index: %w", err)
+		}
+		cells[key] = mergeCellEntries(held, list)
+	}
+	if err := s.store.PutCells(ctx, cells); err != nil {
+		return 0, fmt.Errorf("repair duplicate index: %w", err)
+	}
+	if err := s.store.SetCellsStale(ctx, false); err != nil {
+		return 0, err
+	}
+	return len(recent), nil
+}
+
+// mergeCellEntries unites two entry lists by id, oldest first, keeping the
+// newest maxCellEntries.
+func mergeCellEntries(a, b []CellEntry) []CellEntry {
+	seen := map[string]bool{}
+	var out []CellEntry
+	for _, e := range slices.Concat(a, b) {
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].FiledAt.Before(out[j].FiledAt) })
+	if len(out) > maxCellEntries {
+		out = out[len(out)-maxCellEntries:]
+	}
+	return out
 }
 
 // candidates finds open complaints of the category within its radius (or

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -343,6 +344,24 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	}
 	// Changes through the service show up at once.
 	f := mustFile(t, mem, 27.85, 113.15)
+	// The memory copy filed without updating the cells and marked them
+	// stale; a process without the copy repairs them before reading.
+	if stale, err := st.CellsStale(ctx); err != nil || !stale {
+		t.Fatalf("cells not marked stale: %v %v", stale, err)
+	}
+	if e, err := st.CellEntries(ctx, []string{"garbage|9283|22630"}); err != nil || slices.ContainsFunc(e, func(e complaints.CellEntry) bool { return e.ID == f.Complaint.ID }) {
+		t.Fatalf("memory filing wrote its cell: %+v %v", e, err)
+	}
+	n, err := svc.RepairDuplicateIndex(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("repair: %d %v", n, err)
+	}
+	if stale, err := st.CellsStale(ctx); err != nil || stale {
+		t.Fatalf("cells still stale after repair: %v %v", stale, err)
+	}
+	if n, err := svc.RepairDuplicateIndex(ctx); err != nil || n != 0 {
+		t.Fatalf("second repair: %d %v", n, err)
+	}
 	// Duplicate candidates from memory match those from the cells.
 	near := &complaints.Point{Lat: 27.8501, Lon: 113.1501}
 	d1, err1 := svc.Duplicates(ctx, "garbage", near, "")

@@ -55,6 +55,12 @@ type CaseStore interface {
 	AddCellEntry(ctx context.Context, key string, e CellEntry) error
 	// AddCellEntries indexes many complaints at once (demo data).
 	AddCellEntries(ctx context.Context, entries map[string][]CellEntry) error
+	// PutCells replaces the entries of each given cell (index repair).
+	PutCells(ctx context.Context, entries map[string][]CellEntry) error
+	// CellsStale reports whether the duplicate index is marked incomplete;
+	// SetCellsStale sets or clears the mark.
+	CellsStale(ctx context.Context) (bool, error)
+	SetCellsStale(ctx context.Context, stale bool) error
 }
 
 // PhotoStore keeps photo files.

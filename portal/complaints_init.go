@@ -45,6 +45,16 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		if err := svc.EnableMemoryLists(ctx); err != nil {
 			return err
 		}
+	} else {
+		// Duplicate checks read the cells here; a process with the
+		// memory copy may have filed without updating them.
+		n, err := svc.RepairDuplicateIndex(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.log.Info("complaints: duplicate index rebuilt", "cases", n)
+		}
 	}
 	channels := map[string]complaints.Channel{complaints.ChannelLog: complaints.LogChannel{Log: s.log}}
 	names := []string{complaints.ChannelLog}

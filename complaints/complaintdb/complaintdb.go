@@ -580,11 +580,7 @@ func (s *Store) CellEntries(ctx context.Context, keys []string) ([]complaints.Ce
 
 // AddCellEntry pushes an entry to a cell, keeping the newest 30.
 func (s *Store) AddCellEntry(ctx context.Context, key string, e complaints.CellEntry) error {
-	ed := cellEntryDoc{ID: e.ID, At: e.FiledAt.UTC()}
-	if e.Point != nil {
-		lat, lon := e.Point.Lat, e.Point.Lon
-		ed.Lat, ed.Lon = &lat, &lon
-	}
+	ed := toCellEntryDoc(e)
 	upd := bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
 		{Key: "$each", Value: bson.A{ed}}, {Key: "$slice", Value: -30}}}}}}
 	if s.cellGroup != nil {
@@ -614,12 +610,7 @@ func (s *Store) AddCellEntries(ctx context.Context, entries map[string][]complai
 			list = list[len(list)-30:]
 		}
 		for _, e := range list {
-			ed := cellEntryDoc{ID: e.ID, At: e.FiledAt.UTC()}
-			if e.Point != nil {
-				lat, lon := e.Point.Lat, e.Point.Lon
-				ed.Lat, ed.Lon = &lat, &lon
-			}
-			eds = append(eds, ed)
+			eds = append(eds, toCellEntryDoc(e))
 		}
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).
 			SetUpdate(bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
@@ -633,6 +624,58 @@ func (s *Store) AddCellEntries(ctx context.Context, entries map[string][]complai
 		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("bulk cells: %w", err)
 		}
+	}
+	return nil
+}
+
+// PutCells replaces the entries of each given cell (upserting it), at most
+// cellBatch statements per command.
+func (s *Store) PutCells(ctx context.Context, entries map[string][]complaints.CellEntry) error {
+	models := make([]mongo.WriteModel, 0, len(entries))
+	for key, list := range entries {
+		d := cellDoc{Key: key, Entries: make([]cellEntryDoc, 0, len(list))}
+		for _, e := range list {
+			d.Entries = append(d.Entries, toCellEntryDoc(e))
+		}
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).
+			SetReplacement(d).SetUpsert(true))
+	}
+	for i := 0; i < len(models); i += cellBatch {
+		end := min(i+cellBatch, len(models))
+		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("put cells: %w", err)
+		}
+	}
+	return nil
+}
+
+// cellsStaleID is the _id of the cells collection's stale mark; cell keys
+// start with a category code, never with "!".
+const cellsStaleID = "!stale"
+
+// CellsStale reports whether the cells are marked stale.
+func (s *Store) CellsStale(ctx context.Context) (bool, error) {
+	err := s.cells.FindOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read cells mark: %w", err)
+	}
+	return true, nil
+}
+
+// SetCellsStale sets or clears the cells' stale mark.
+func (s *Store) SetCellsStale(ctx context.Context, stale bool) error {
+	var err error
+	if stale {
+		_, err = s.cells.ReplaceOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}},
+			bson.D{{Key: "_id", Value: cellsStaleID}, {Key: "since", Value: time.Now().UTC()}}, options.Replace().SetUpsert(true))
+	} else {
+		_, err = s.cells.DeleteOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}})
+	}
+	if err != nil {
+		return fmt.Errorf("mark cells: %w", err)
 	}
 	return nil
 }

@@ -292,6 +292,15 @@ type cellEntryDoc struct {
 	At  time.Time `bson:"at"`
 }
 
+func toCellEntryDoc(e complaints.CellEntry) cellEntryDoc {
+	ed := cellEntryDoc{ID: e.ID, At: e.FiledAt.UTC()}
+	if e.Point != nil {
+		lat, lon := e.Point.Lat, e.Point.Lon
+		ed.Lat, ed.Lon = &lat, &lon
+	}
+	return ed
+}
+
 type messageDoc struct {
 	ID        string     `bson:"_id"`
 	EventID   string     `bson:"event_id"`
