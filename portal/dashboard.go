@@ -38,6 +38,9 @@ const (
 type dashboardRuntime struct {
 	store  *summarydb.Store
 	rounds *roundResultsCache
+	// memQueue holds the queue of facts on the embedded store (nil on
+	// MongoDB, where any process may queue and another may apply).
+	memQueue *summarydb.MemQueue
 }
 
 // initDashboard builds the summary service on the shared store and hooks
@@ -47,9 +50,18 @@ func (s *Server) initDashboard(ctx context.Context) error {
 		return fmt.Errorf("dashboard: the complaint service is not set up")
 	}
 	st := summarydb.New(s.store.DB)
-	s.Dashboard = summary.NewService(st, s.Complaints, s.now, s.log)
+	rt := &dashboardRuntime{store: st, rounds: newRoundResultsCache(s)}
+	var facts summary.Store = st
+	if s.store.Embedded {
+		// This process is the embedded store's only writer and applier:
+		// the hook hands facts to the applier in memory instead of
+		// inserting each one (see summarydb.MemQueue).
+		rt.memQueue = summarydb.NewMemQueue(st)
+		facts = rt.memQueue
+	}
+	s.Dashboard = summary.NewService(facts, s.Complaints, s.now, s.log)
 	s.Complaints.OnEvent(s.Dashboard.Hook)
-	s.dashboard = &dashboardRuntime{store: st, rounds: newRoundResultsCache(s)}
+	s.dashboard = rt
 	return nil
 }
 
@@ -75,6 +87,21 @@ func (s *Server) runDashboard(ctx context.Context) {
 		sweep = dashboardSweepIntervalFerretDB
 	}
 	s.Dashboard.Run(ctx, dashboardApplyInterval, sweep)
+}
+
+// flushDashboardFacts moves the facts the applier has not folded in yet
+// from memory to the stored queue, for the next start (Shutdown, after the
+// requests and the applier stopped).
+func (s *Server) flushDashboardFacts(ctx context.Context) {
+	if s.dashboard == nil || s.dashboard.memQueue == nil {
+		return
+	}
+	q := s.dashboard.memQueue
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := q.Flush(fctx); err != nil {
+		s.log.Warn("dashboard: queueing held facts failed (the catch-up sweep will find them)", "facts", q.Held(), "err", err)
+	}
 }
 
 // runSurveyResults keeps the rounds' cached estimates warm, and loads the

@@ -200,6 +200,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.bgCancel()
 		<-s.bgDone
 	}
+	s.flushDashboardFacts(ctx)
 	if err := s.store.Close(ctx); err != nil {
 		errs = append(errs, err)
 	}

@@ -1,0 +1,26 @@
+package portal
+
+import (
+	"context"
+
+	"cleancity/complaints/summary"
+)
+
+// LoseQueuedFacts drops every dashboard fact waiting for the applier, in
+// the store's queue and in memory, as if the process had died between its
+// writes and the applier (tests of the catch-up sweep).
+func (s *Server) LoseQueuedFacts(ctx context.Context) error {
+	var q summary.Store = s.dashboard.store
+	if s.dashboard.memQueue != nil {
+		q = s.dashboard.memQueue
+	}
+	facts, err := q.Queued(ctx, 1<<20)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(facts))
+	for i, f := range facts {
+		ids[i] = f.EventID
+	}
+	return q.Unqueue(ctx, ids)
+}
