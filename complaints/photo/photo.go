@@ -1,8 +1,9 @@
 // Package photo turns an uploaded image into what the portal stores: the
 // type is recognised by content (JPEG, PNG or WebP, never by name or
-// declared type), the pixels are decoded and re-encoded as JPEG so that
-// EXIF, GPS and every other metadata block is dropped, large images are
-// scaled down, and a thumbnail is made.
+// declared type), the pixels are decoded, turned upright by a JPEG's EXIF
+// orientation, and re-encoded as JPEG so that EXIF, GPS and every other
+// metadata block is dropped, large images are scaled down, and a
+// thumbnail is made.
 package photo
 
 import (
@@ -90,6 +91,13 @@ func Process(data []byte) (*Processed, error) {
 		return nil, ErrUndecoded
 	}
 	full := fit(img, MaxSide)
+	if kind == "image/jpeg" {
+		// The EXIF block is dropped on re-encoding, so apply its
+		// orientation to the pixels, or a phone photo taken upright
+		// would come out lying on its side. After scaling: the box is
+		// square, and turning the smaller image costs less.
+		full = orient(full, Orientation(data))
+	}
 	thumb := fit(full, ThumbSide)
 	out := &Processed{Source: kind, Width: full.Bounds().Dx(), Height: full.Bounds().Dy()}
 	if out.JPEG, err = encode(full); err != nil {
