@@ -8,7 +8,9 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -240,6 +242,68 @@ func TestFileComplaintRejectsHostileInput(t *testing.T) {
 	list := srv.Get("/api/v1/complaints", admin)
 	if items, _ := list.JSON(t)["items"].([]any); list.Status != 200 || len(items) != 0 {
 		t.Fatalf("stored after rejected input: %d %s", list.Status, list.Body)
+	}
+}
+
+// TestFileComplaintBodyOverCap sends a multipart filing larger than the
+// 36 MiB cap (five photo parts of 7.5 MiB, each under the 8 MiB photo
+// limit) over a real connection (fasthttp refuses it while reading, which
+// the in-process app.Test reports as an error instead of a response): the
+// answer is 413 with the error JSON, and nothing is stored.
+func TestFileComplaintBodyOverCap(t *testing.T) {
+	srv := newCityServer(t)
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	url := "http://" + ln.Addr().String() + "/api/v1/complaints"
+	part := bytes.Repeat([]byte{0xFF, 0xD8, 0xFF, 0xE0}, (15<<20)/8)
+	var files []filePart
+	for i := range 5 {
+		files = append(files, filePart{"photos", fmt.Sprintf("p%d.jpg", i), "image/jpeg", part})
+	}
+	body, ct := multipartBody(t, map[string]string{"data": mustJSON(fileBody(nil))}, files)
+	if len(body) <= 36<<20 {
+		t.Fatalf("body of %d bytes is not over the cap", len(body))
+	}
+	for _, lang := range []string{"zh", "en"} {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Accept-Language", lang)
+		hr, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		data, _ := io.ReadAll(hr.Body)
+		hr.Body.Close()
+		resp := portaltest.Response{Status: hr.StatusCode, Header: hr.Header, Body: data}
+		if resp.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("%s: status %d, want 413: %.300s", lang, resp.Status, resp.Body)
+		}
+		m := resp.JSON(t)
+		if code := portaltest.Lookup(m, "error.code"); code != "too_large" {
+			t.Errorf("%s: error code %v: %s", lang, code, resp.Body)
+		}
+		if msg, _ := portaltest.Lookup(m, "error.message").(string); msg == "" {
+			t.Errorf("%s: no error message: %s", lang, resp.Body)
+		}
+		t.Logf("%s: %s", lang, resp.Body)
+	}
+	// The same filing under the cap is taken (the cap, not the parts, was
+	// refused): one real photo.
+	small, ct := multipartBody(t, map[string]string{"data": mustJSON(fileBody(nil))},
+		[]filePart{{"photos", "a.jpg", "image/jpeg", jpegWithGPS(t)}})
+	if resp := srv.Do(portaltest.Request{Method: http.MethodPost, Path: "/api/v1/complaints", Body: small, ContentType: ct}); resp.Status != http.StatusCreated {
+		t.Fatalf("filing under the cap: %d %s", resp.Status, resp.Body)
+	}
+	list := srv.Get("/api/v1/complaints", admin)
+	if items, _ := list.JSON(t)["items"].([]any); list.Status != 200 || len(items) != 1 {
+		t.Fatalf("want only the filing under the cap stored: %d %.500s", list.Status, list.Body)
 	}
 }
 
