@@ -183,7 +183,7 @@ type Builder struct {
 	cellIdx  map[uint64]int32
 	cellPSU  []int32
 	cellDom  []int32
-	sums     []float64 // per cell: count, sum w, sum w*y_k, sum w*y_k^2
+	sums     []float64 // per cell: count, sum w, sum w*y_k, sum w*y_k^2, sum w*y_k*y_l (k < l)
 	lastKey  uint64
 	lastCell int32
 
@@ -250,7 +250,7 @@ func NewBuilder(spec Spec) (*Builder, error) {
 		spec:       spec,
 		nvar:       nvar,
 		nmargin:    nmargin,
-		stride:     2 + 2*nvar,
+		stride:     2 + 2*nvar + nvar*(nvar-1)/2,
 		stratumIdx: map[string]int32{},
 		psuIdx:     map[psuKey]int32{},
 		domainIdx:  map[string]int32{},
@@ -369,6 +369,9 @@ func (b *Builder) Add(r Row) error {
 	return nil
 }
 
+// pairIndex is the position of the pair k < l among nv variables' pairs.
+func pairIndex(nv, k, l int) int { return k*(2*nv-k-1)/2 + (l - k - 1) }
+
 func (b *Builder) accumulate(psu, d int32, w float64, vals []float64) {
 	key := uint64(uint32(psu))<<32 | uint64(uint32(d))
 	c := b.lastCell
@@ -394,10 +397,15 @@ func (b *Builder) accumulate(psu, d int32, w float64, vals []float64) {
 	s[0]++
 	s[1] += w
 	nv := b.nvar
+	cross := s[2+2*nv:]
 	for k, v := range vals {
 		wv := w * v
 		s[2+k] += wv
 		s[2+nv+k] += wv * v
+		// Cross products of every pair, for the design effect of ratios.
+		for l := k + 1; l < nv; l++ {
+			cross[pairIndex(nv, k, l)] += wv * vals[l]
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package stats
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Domain selects the rows an estimate covers: Overall, or one level of
@@ -40,7 +42,7 @@ type Estimate struct {
 	Deff float64
 	// DeffValid is false when R would report NA or a non-finite deff: the
 	// weights sum to no more than the number of rows, or the SRS variance
-	// is zero, or the estimate is a ratio.
+	// is zero.
 	DeffValid bool
 	// DF is the degrees of freedom: PSUs minus strata among the rows the
 	// estimate covers.
@@ -238,9 +240,34 @@ func (s *Survey) Total(variable string, d Domain) (Estimate, error) {
 	return e, nil
 }
 
-// Ratio estimates sum(w*num)/sum(w*den) over the domain, as svyratio. It
-// is the per-question awareness rate: correct answers over questions
-// answered. Deff is not reported.
+// crossMoment returns sum w*y_k*y_l over the scope.
+func (s *Survey) crossMoment(sc scope, k, l int) float64 {
+	if k == l {
+		_, _, wyy := s.moments(sc, k)
+		return wyy
+	}
+	if k > l {
+		k, l = l, k
+	}
+	off := 2 + 2*s.nvar + pairIndex(s.nvar, k, l)
+	var v float64
+	if sc.d < 0 {
+		for c := range s.cellPSU {
+			v += s.sums[c*s.stride+off]
+		}
+	} else {
+		for _, c := range sc.cells {
+			v += s.sums[int(c)*s.stride+off]
+		}
+	}
+	return v
+}
+
+// Ratio estimates sum(w*num)/sum(w*den) over the domain, as svyratio with
+// deff = TRUE. It is the per-question awareness rate: correct answers over
+// questions answered. The design effect is R's: that of the total of the
+// ratio's linearised variable r = (num - R*den)/sum(w*den), against the
+// without-replacement SRS variance (svytotal(r, design, deff = TRUE)).
 func (s *Survey) Ratio(num, den string, d Domain) (Estimate, error) {
 	kn, err := s.variable(num)
 	if err != nil {
@@ -254,8 +281,8 @@ func (s *Survey) Ratio(num, den string, d Domain) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	_, tn, _ := s.moments(sc, kn)
-	_, td, _ := s.moments(sc, kd)
+	w, tn, snn := s.moments(sc, kn)
+	_, td, sdd := s.moments(sc, kd)
 	if td == 0 {
 		return Estimate{}, fmt.Errorf("%w: ratio %s/%s: denominator total is zero", ErrUndefined, num, den)
 	}
@@ -265,7 +292,35 @@ func (s *Survey) Ratio(num, den string, d Domain) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	return Estimate{Value: r, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows}, nil
+	e := Estimate{Value: r, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows}
+	n := float64(sc.n)
+	if sc.n > 1 && w > n {
+		// r has weighted mean zero, so its svyvar is n/(n-1) times the
+		// weighted mean of r^2.
+		snd := s.crossMoment(sc, kn, kd)
+		m2 := math.Max(snn-2*r*snd+r*r*sdd, 0) / (td * td)
+		s2 := m2 / w * n / (n - 1)
+		vsrs := s2 * w * w * (w - n) / (w * n)
+		if vsrs > 0 {
+			e.Deff, e.DeffValid = v/vsrs, true
+		}
+	}
+	return e, nil
+}
+
+// RatioInterval is the Wald interval of a ratio as confint(svyratio(...))
+// gives it with its default df = Inf: estimate ± z·se, z the standard
+// normal quantile (not t on the design degrees of freedom, unlike the
+// proportions' svyciprop intervals). Method is CIMean (a Wald interval).
+func RatioInterval(e Estimate, level float64) (Interval, error) {
+	if !(level > 0 && level < 1) {
+		return Interval{}, fmt.Errorf("%w: level %v", ErrInvalid, level)
+	}
+	if math.IsNaN(e.SE) || math.IsInf(e.SE, 0) {
+		return Interval{}, fmt.Errorf("%w: ratio standard error %v", ErrUndefined, e.SE)
+	}
+	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	return Interval{Low: e.Value - z*e.SE, High: e.Value + z*e.SE, Method: CIMean, Level: level}, nil
 }
 
 // Proportion estimates the share of rows with indicator = 1 (every value

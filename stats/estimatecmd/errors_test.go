@@ -135,7 +135,12 @@ func TestOutputShape(t *testing.T) {
 	if first["indicator"] != "satisfied" || first["domain"] != "F" || ests[1].(map[string]any)["domain"] != "M" {
 		t.Errorf("order: %v", ests)
 	}
-	if ratio["indicator"] != "correct/answered" || ratio["ci_low"] != nil || ratio["ci_high"] != nil || ratio["deff"] != nil || ratio["verdict"] != nil {
+	// A ratio has its Wald interval (z), deff and verdict like the
+	// proportions (values checked against R in TestRFixtures).
+	lo, _ := ratio["ci_low"].(float64)
+	hi, _ := ratio["ci_high"].(float64)
+	est, _ := ratio["estimate"].(float64)
+	if ratio["indicator"] != "correct/answered" || !(lo < est && est < hi) || ratio["deff"] == nil || ratio["verdict"] != "inconclusive" {
 		t.Errorf("ratio row %v", ratio)
 	}
 	if first["threshold"] != 0.9 {

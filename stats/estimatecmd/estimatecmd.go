@@ -23,7 +23,7 @@ import (
 
 const usage = `usage: portal stats estimate --data FILE.csv [--format json|table]
   [--indicator COL]...            0/1 columns; mean with CI and verdict
-  [--ratio NUM/DEN]...            ratio estimate (estimate and se only)
+  [--ratio NUM/DEN]...            ratio with Wald CI (z, as R's confint), deff, verdict
   [--weight COL] [--strata COL] [--cluster COL] [--fpc COL]
   [--by COL]                      domains: one estimate per level (sorted)
   [--ci logit|mean|asin|beta|wilson] [--level 0.95] [--threshold 0.90]
@@ -87,17 +87,18 @@ type Row struct {
 	Estimate float64 `json:"estimate"`
 	// SE is its standard error.
 	SE float64 `json:"se"`
-	// CILow is the interval's lower end (null for ratios).
+	// CILow is the interval's lower end (for a ratio the Wald interval
+	// with the normal quantile, as confint(svyratio(...))).
 	CILow *float64 `json:"ci_low"`
-	// CIHigh is the interval's upper end (null for ratios).
+	// CIHigh is the interval's upper end.
 	CIHigh *float64 `json:"ci_high"`
-	// Deff is the design effect (null for ratios or when undefined).
+	// Deff is the design effect (null when R has NA).
 	Deff *float64 `json:"deff"`
 	// Threshold is the --threshold value.
 	Threshold float64 `json:"threshold"`
 	// PointMeets reports estimate >= threshold.
 	PointMeets bool `json:"point_meets"`
-	// Verdict is meets, below or inconclusive (null for ratios).
+	// Verdict is meets, below or inconclusive.
 	Verdict *string `json:"verdict"`
 }
 
@@ -482,8 +483,19 @@ func report(sv *stats.Survey, o *options) (*Output, error) {
 			if err != nil {
 				return nil, fmt.Errorf("--ratio %s: %w", where(name, d), designError(err))
 			}
-			out.Estimates = append(out.Estimates, Row{Indicator: name, Domain: d.String(),
-				Estimate: e.Value, SE: e.SE, Threshold: o.threshold, PointMeets: e.Value >= o.threshold})
+			iv, err := stats.RatioInterval(e, o.level)
+			if err != nil {
+				return nil, fmt.Errorf("--ratio %s: %w", where(name, d), err)
+			}
+			j := stats.Judge(e.Value, iv, o.threshold)
+			verdict := string(j.Verdict)
+			r := Row{Indicator: name, Domain: d.String(), Estimate: e.Value, SE: e.SE,
+				CILow: ptr(iv.Low), CIHigh: ptr(iv.High), Threshold: o.threshold,
+				PointMeets: j.PointMeets, Verdict: &verdict}
+			if e.DeffValid {
+				r.Deff = ptr(e.Deff)
+			}
+			out.Estimates = append(out.Estimates, r)
 		}
 	}
 	return out, nil

@@ -151,12 +151,17 @@ one_estimate <- function(var, dom, des, cs) {
        threshold = cs$threshold, point_meets = est >= cs$threshold, verdict = verdict)
 }
 
+# Ratios: confint() with its default df = Inf (a Wald interval with the
+# normal quantile) and svyratio's deff (that of svytotal of the linearised
+# variable, see survey:::svyratio.survey.design2).
 one_ratio <- function(num, den, dom, des, cs) {
-  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des)
+  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des, deff = TRUE)
   est <- coef(r)[[1]]
+  ci <- as.vector(confint(r, level = cs$level))
+  verdict <- if (ci[1] >= cs$threshold) "meets" else if (ci[2] < cs$threshold) "below" else "inconclusive"
   list(indicator = paste0(num, "/", den), domain = dom, estimate = est, se = SE(r)[[1]],
-       ci_low = NULL, ci_high = NULL, deff = NULL, threshold = cs$threshold,
-       point_meets = est >= cs$threshold, verdict = NULL)
+       ci_low = ci[1], ci_high = ci[2], deff = attr(r, "deff")[1, 1], threshold = cs$threshold,
+       point_meets = est >= cs$threshold, verdict = verdict)
 }
 
 one_total <- function(var, dom, des) {
