@@ -259,7 +259,10 @@ func TestSurveyEndToEnd(t *testing.T) {
 	}
 
 	// Results and the CSV, checked against `portal stats estimate`.
-	checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
+	plain := checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
+	if portaltest.Lookup(plain, "overall.awareness_items.ci_low") == nil || portaltest.Lookup(plain, "overall.awareness_items.verdict") == nil {
+		t.Fatalf("per-question awareness without interval or verdict: %v", portaltest.Lookup(plain, "overall.awareness_items"))
+	}
 
 	// Census and raking: the reproduce arguments carry the margin files.
 	cells := []map[string]any{}
@@ -270,7 +273,25 @@ func TestSurveyEndToEnd(t *testing.T) {
 	}
 	mustStatus(t, srv.Do(portaltest.Request{Method: http.MethodPut, Path: "/api/v1/rounds/r1/census", Token: official,
 		Body: map[string]any{"calibration": "rake", "cells": cells}}), 200)
-	checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
+	raked := checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
+	if raked["calibration"] != "rake" || portaltest.Lookup(raked, "reproduce.files").(map[string]any)["age_group.csv"] == nil {
+		t.Fatalf("raked results: calibration %v, files %v", raked["calibration"], portaltest.Lookup(raked, "reproduce.files"))
+	}
+
+	// Post-stratification to the age x sex cells, end to end: the census
+	// through the API, results, the CSV and the joint-cell file, and
+	// `portal stats estimate --poststratify` giving the same numbers.
+	mustStatus(t, srv.Do(portaltest.Request{Method: http.MethodPut, Path: "/api/v1/rounds/r1/census", Token: official,
+		Body: map[string]any{"calibration": "poststratify", "cells": cells}}), 200)
+	ps := checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
+	if ps["calibration"] != "poststratify" || portaltest.Lookup(ps, "reproduce.files").(map[string]any)["agesex.csv"] == nil ||
+		!strings.Contains(fmt.Sprint(portaltest.Lookup(ps, "reproduce.args")), "--poststratify agesex=agesex.csv") {
+		t.Fatalf("post-stratified results: calibration %v, reproduce %v", ps["calibration"], portaltest.Lookup(ps, "reproduce"))
+	}
+	psSat := portaltest.Lookup(ps, "overall.satisfaction.estimate").(float64)
+	if rakedSat := portaltest.Lookup(raked, "overall.satisfaction.estimate").(float64); psSat == rakedSat {
+		t.Fatalf("post-stratified and raked satisfaction are both %v: calibration not applied", psSat)
+	}
 	// By street: a street with one sampled community has no interval (R
 	// gives NaN on 0 degrees of freedom): estimate without CI or verdict.
 	streets := mustStatus(t, srv.Get("/api/v1/rounds/r1/results?by=street", official), 200)
@@ -304,7 +325,7 @@ func TestSurveyEndToEnd(t *testing.T) {
 // checkReproduce reads the results, exports the CSV and the calibration
 // files, runs `portal stats estimate` with the results' reproduce args and
 // compares every estimate.
-func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN int) {
+func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN int) map[string]any {
 	t.Helper()
 	res := mustStatus(t, srv.Get("/api/v1/rounds/r1/results?by="+by, tok), 200)
 	if n := portaltest.Lookup(res, "design.n"); n != float64(wantN) {
@@ -362,6 +383,9 @@ func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN 
 			}
 			close("estimate", r["estimate"].(float64), e.Estimate)
 			close("se", r["se"].(float64), e.SE)
+			if (e.CILow == nil) != (r["ci_low"] == nil) || (e.Deff == nil) != (r["deff"] == nil) {
+				t.Fatalf("%s %s: portal ci_low %v deff %v, estimate ci_low %v deff %v", where, ind, r["ci_low"], r["deff"], e.CILow, e.Deff)
+			}
 			if e.CILow != nil {
 				close("ci_low", r["ci_low"].(float64), *e.CILow)
 				close("ci_high", r["ci_high"].(float64), *e.CIHigh)
@@ -383,6 +407,7 @@ func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN 
 		dm := d.(map[string]any)
 		compare(fmt.Sprint(dm["id"]), dm["rates"].(map[string]any), dm["id"].(string))
 	}
+	return res
 }
 
 // TestSurveyDemo checks the demo rounds: two closed rounds of about 1,500

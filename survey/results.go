@@ -58,7 +58,8 @@ type Estimate struct {
 	Indicator string
 	Value     float64
 	SE        float64
-	// CI is absent (HasCI false) for the ratio.
+	// HasCI is false when R gives no interval (a rate of 0 or 1, no
+	// degrees of freedom).
 	HasCI      bool
 	CILow      float64
 	CIHigh     float64
@@ -67,8 +68,8 @@ type Estimate struct {
 	N          int
 	DF         int
 	PointMeets bool
-	// Verdict against the threshold: meets, below, inconclusive; "" for
-	// the ratio.
+	// Verdict against the threshold: meets, below, inconclusive; ""
+	// without an interval.
 	Verdict stats.Verdict
 }
 
@@ -281,7 +282,16 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 	if err != nil {
 		return nil, statsError(err)
 	}
-	out = append(out, Estimate{Indicator: IndAwarenessItems, Value: e.Value, SE: e.SE, N: e.N, DF: e.DF, PointMeets: e.Value >= threshold})
+	est := Estimate{Indicator: IndAwarenessItems, Value: e.Value, SE: e.SE, N: e.N, DF: e.DF, PointMeets: e.Value >= threshold,
+		Deff: e.Deff, DeffValid: e.DeffValid}
+	// The ratio's interval is confint(svyratio(...))'s Wald interval, as
+	// `portal stats estimate --ratio` reports it.
+	if iv, err := stats.RatioInterval(e, ciLevel); err == nil {
+		j := stats.Judge(e.Value, iv, threshold)
+		est.HasCI, est.CILow, est.CIHigh = true, iv.Low, iv.High
+		est.PointMeets, est.Verdict = j.PointMeets, j.Verdict
+	}
+	out = append(out, est)
 	return out, nil
 }
 
