@@ -633,9 +633,34 @@ const (
 	keepHashes = 5000
 )
 
-// RecordActivity implements survey.Store with one upsert.
+// RecordActivity implements survey.Store: on MongoDB one upsert with
+// $push/$slice. FerretDB v1 ignores $slice (the arrays grew by every
+// interview: a 2 MB document read and rewritten per batch after 50,000
+// interviews), so with a single writer the document is read, trimmed in Go
+// and replaced by _id under the write lock.
 func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error {
-	_, err := s.activity.UpdateOne(ctx, bson.D{{Key: "_id", Value: activityID(roundID, volunteer)}},
+	id := activityID(roundID, volunteer)
+	if s.singleWriter {
+		unlock := s.lockWrites()
+		defer unlock()
+		var d activityDoc
+		err := s.activity.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return translate("record activity", err)
+		}
+		d.ID = id
+		d.Starts = append(d.Starts, starts...)
+		d.Hashes = append(d.Hashes, hashes...)
+		if n := len(d.Starts); n > keepStarts {
+			d.Starts = d.Starts[n-keepStarts:]
+		}
+		if n := len(d.Hashes); n > keepHashes {
+			d.Hashes = d.Hashes[n-keepHashes:]
+		}
+		_, err = s.activity.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, d, options.Replace().SetUpsert(true))
+		return translate("record activity", err)
+	}
+	_, err := s.activity.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$push", Value: bson.D{
 			{Key: "starts", Value: bson.D{{Key: "$each", Value: starts}, {Key: "$slice", Value: -keepStarts}}},
 			{Key: "hashes", Value: bson.D{{Key: "$each", Value: hashes}, {Key: "$slice", Value: -keepHashes}}},
