@@ -19,6 +19,19 @@ import (
 type memList struct {
 	mu   sync.RWMutex
 	rows map[string]*Complaint
+	// cells lists the ids under each duplicate-index cell, as the store's
+	// cells do (without their cap of 30), so a duplicate check looks at the
+	// few cases of four cells, not at every case.
+	cells map[string][]string
+}
+
+// put stores a row; the caller holds m.mu for writing.
+func (m *memList) put(c *Complaint) {
+	if _, ok := m.rows[c.ID]; !ok {
+		key, _ := cellEntryOf(c)
+		m.cells[key] = append(m.cells[key], c.ID)
+	}
+	m.rows[c.ID] = c
 }
 
 // EnableMemoryLists loads the list copy; from then on lists and duplicate
@@ -35,9 +48,9 @@ func (s *Service) EnableMemoryLists(ctx context.Context) error {
 	if err := s.store.SetCellsStale(ctx, true); err != nil {
 		return err
 	}
-	m := &memList{rows: make(map[string]*Complaint, len(all))}
+	m := &memList{rows: make(map[string]*Complaint, len(all)), cells: map[string][]string{}}
 	for _, c := range all {
-		m.rows[c.ID] = c
+		m.put(c)
 	}
 	s.mu.Lock()
 	s.mem = m
@@ -60,7 +73,7 @@ func (s *Service) remember(c *Complaint) {
 	row := c.clone()
 	m.mu.Lock()
 	if old, ok := m.rows[c.ID]; !ok || old.Version <= row.Version {
-		m.rows[c.ID] = row
+		m.put(row)
 	}
 	m.mu.Unlock()
 }
@@ -186,27 +199,21 @@ func matches(c *Complaint, f Filter, text string) bool {
 	return true
 }
 
-// candidates is Service.candidates over the memory copy: the same rule
-// without reading the duplicate-index cells.
+// candidates is Service.candidates over the memory copy: the same rule and
+// the same cells, without reading the store.
 func (m *memList) candidates(cat Category, p *Point, community string, since time.Time) []Candidate {
+	keys := []string{communityCell(cat.Code, community)}
+	if p != nil {
+		keys = cellKeys(cat.Code, *p)
+	}
 	var out []Candidate
 	m.mu.RLock()
-	for _, c := range m.rows {
-		if c.Category != cat.Code || !c.Status.Open() || c.FiledAt.Before(since) {
-			continue
-		}
-		dist := -1.0
-		if p != nil {
-			if c.Point == nil {
-				continue
+	for _, key := range keys {
+		for _, id := range m.cells[key] {
+			if c := m.rows[id]; c != nil {
+				out = appendCandidate(out, c, cat, p, community, since)
 			}
-			if dist = DistanceMeters(*p, *c.Point); dist > cat.Radius() {
-				continue
-			}
-		} else if c.Point != nil || c.Place.CommunityID != community {
-			continue
 		}
-		out = append(out, Candidate{ID: c.ID, Status: c.Status, Distance: dist, FiledAt: c.FiledAt, Supporters: c.Supporters})
 	}
 	m.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
@@ -219,4 +226,23 @@ func (m *memList) candidates(cat Category, p *Point, community string, since tim
 		out = out[:5]
 	}
 	return out
+}
+
+// appendCandidate appends c to out if it is a duplicate candidate.
+func appendCandidate(out []Candidate, c *Complaint, cat Category, p *Point, community string, since time.Time) []Candidate {
+	if c.Category != cat.Code || !c.Status.Open() || c.FiledAt.Before(since) {
+		return out
+	}
+	dist := -1.0
+	if p != nil {
+		if c.Point == nil {
+			return out
+		}
+		if dist = DistanceMeters(*p, *c.Point); dist > cat.Radius() {
+			return out
+		}
+	} else if c.Point != nil || c.Place.CommunityID != community {
+		return out
+	}
+	return append(out, Candidate{ID: c.ID, Status: c.Status, Distance: dist, FiledAt: c.FiledAt, Supporters: c.Supporters})
 }

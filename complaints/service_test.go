@@ -369,6 +369,36 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	if err1 != nil || err2 != nil || len(d1) == 0 || len(d1) != len(d2) || d1[0].ID != f.Complaint.ID || d2[0].ID != f.Complaint.ID {
 		t.Fatalf("duplicates: cells %+v (%v), memory %+v (%v)", d1, err1, d2, err2)
 	}
+	// And around every recent demo case, a few metres off (often across a
+	// cell border): the same candidates in the same order.
+	recent, err := st.List(ctx, complaints.Filter{From: clk.Now().Add(-complaints.DuplicateWindow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for i, c := range recent {
+		p := &complaints.Point{Lat: c.Point.Lat + 0.0002*float64(i%3-1), Lon: c.Point.Lon + 0.0003*float64(i%5-2)}
+		a, err1 := svc.Duplicates(ctx, c.Category, p, "")
+		b, err2 := mem.Duplicates(ctx, c.Category, p, "")
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		var ia, ib []string
+		for _, x := range a {
+			ia = append(ia, x.ID)
+		}
+		for _, x := range b {
+			ib = append(ib, x.ID)
+		}
+		if !slices.Equal(ia, ib) {
+			t.Fatalf("around %s: cells %+v, memory %+v", c.ID, a, b)
+		}
+		found += len(a)
+	}
+	if len(recent) < 100 || found < 15 {
+		t.Fatalf("too few checks: %d cases, %d candidates", len(recent), found)
+	}
+	t.Logf("duplicate checks around %d cases: %d candidates, the same from memory and cells", len(recent), found)
 	got, _ := mem.List(ctx, admin, complaints.Filter{Statuses: []complaints.Status{complaints.StatusSubmitted}, Limit: 200})
 	if !strings.Contains(ids(got.Items), f.Complaint.ID) {
 		t.Fatal("new filing missing from the memory list")
