@@ -254,9 +254,16 @@ func ferretLogger(base *slog.Logger, debug bool) *slog.Logger {
 	return slog.New(&levelHandler{min: level, next: base.Handler()}).With("component", "ferretdb")
 }
 
+// levelHandler passes on records at or above min. FerretDB derives a
+// logger with attributes for every connection and command (logger.With),
+// and a text or JSON handler formats them at once, which cost about 7% of
+// the CPU of a filing benchmark, for records that are almost never
+// written. So attributes and groups are kept as a list and applied to the
+// next handler only when a record is handled.
 type levelHandler struct {
 	min  slog.Level
 	next slog.Handler
+	with []func(slog.Handler) slog.Handler
 }
 
 func (h *levelHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.min }
@@ -264,11 +271,26 @@ func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Level < h.min {
 		return nil
 	}
-	return h.next.Handle(ctx, r)
+	next := h.next
+	for _, w := range h.with {
+		next = w(next)
+	}
+	return next.Handle(ctx, r)
+}
+func (h *levelHandler) derive(w func(slog.Handler) slog.Handler) slog.Handler {
+	with := make([]func(slog.Handler) slog.Handler, len(h.with), len(h.with)+1)
+	copy(with, h.with)
+	return &levelHandler{min: h.min, next: h.next, with: append(with, w)}
 }
 func (h *levelHandler) WithAttrs(a []slog.Attr) slog.Handler {
-	return &levelHandler{min: h.min, next: h.next.WithAttrs(a)}
+	if len(a) == 0 {
+		return h
+	}
+	return h.derive(func(n slog.Handler) slog.Handler { return n.WithAttrs(a) })
 }
-func (h *levelHandler) WithGroup(n string) slog.Handler {
-	return &levelHandler{min: h.min, next: h.next.WithGroup(n)}
+func (h *levelHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	return h.derive(func(n slog.Handler) slog.Handler { return n.WithGroup(name) })
 }
