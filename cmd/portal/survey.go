@@ -47,6 +47,7 @@ func runSurvey(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	// Writes of other processes (MongoDB) are told apart by their markers;
 	// on the embedded store nothing else writes while this runs.
 	db.SingleWriter(st.Embedded)
+	db.SharedFerretDB(st.FerretDB && !st.Embedded)
 	start := time.Now()
 	rounds := []string{round}
 	if round == "" {

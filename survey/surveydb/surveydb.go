@@ -39,7 +39,10 @@ type Store struct {
 	tallies     *mongo.Collection
 	pending     *mongo.Collection
 
+	locks *mongo.Collection
+
 	singleWriter bool
+	sharedFerret bool
 	ts           *tallyState
 }
 
@@ -56,6 +59,7 @@ func New(db *mongo.Database) *Store {
 		activity:    db.Collection(CollActivity),
 		tallies:     db.Collection(CollTallies),
 		pending:     db.Collection(CollTallyPending),
+		locks:       db.Collection(CollTallyLocks),
 		ts:          newTallyState(),
 	}
 }
@@ -457,14 +461,14 @@ func rowOfDoc(d responseDoc) survey.RowGroup {
 
 // ReviewResponse implements survey.Store. On MongoDB one atomic
 // findOneAndUpdate on (id, round, version) returns the state before, which
-// gives the tally change. With a single writer the response is read and
-// updated by _id alone under the write lock (FerretDB v1 scans the
-// collection for any other filter).
+// gives the tally change. With a single writer (or a shared FerretDB) the
+// response is read and updated by _id alone under the round's write lock
+// (FerretDB v1 scans the collection for any other filter).
 func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version int64, rv survey.Review) (survey.Response, error) {
 	var out survey.Response
 	err := s.tallied(ctx, roundID, nil, func(ctx context.Context) (tallies, bool, error) {
 		var before responseDoc
-		if s.singleWriter {
+		if s.serialised() {
 			if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&before); err != nil {
 				return nil, true, translate("review response", err)
 			}
@@ -509,7 +513,8 @@ func (s *Store) ReviewResponse(ctx context.Context, roundID, id string, version 
 // ReviewMatching implements survey.Store: the matching responses are read
 // once (projected), then updated by _id in commands of 50 statements, each
 // conditioned on the version and status read on MongoDB (with a single
-// writer the write lock already excludes changes in between). The tally
+// writer or a shared FerretDB the round's write lock already excludes
+// changes in between). The tally
 // change is known per response; on MongoDB a batch where a response
 // changed in between leaves the round's tallies to be rebuilt.
 func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv survey.Review) (int, error) {
@@ -544,7 +549,7 @@ func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv 
 			models := make([]mongo.WriteModel, 0, len(batch))
 			for _, d := range batch {
 				filter := bson.D{{Key: "_id", Value: d.ID}}
-				if !s.singleWriter {
+				if !s.serialised() {
 					filter = append(filter, bson.E{Key: "version", Value: d.Version}, bson.E{Key: "status", Value: d.Status})
 				}
 				models = append(models, mongo.NewUpdateOneModel().SetFilter(filter).SetUpdate(update))
@@ -636,15 +641,19 @@ const (
 // RecordActivity implements survey.Store: on MongoDB one upsert with
 // $push/$slice. FerretDB v1 ignores $slice (the arrays grew by every
 // interview: a 2 MB document read and rewritten per batch after 50,000
-// interviews), so with a single writer the document is read, trimmed in Go
-// and replaced by _id under the write lock.
+// interviews), so with a single writer (or on a shared FerretDB) the
+// document is read, trimmed in Go and replaced by _id under the round's
+// write lock.
 func (s *Store) RecordActivity(ctx context.Context, roundID, volunteer string, starts []time.Time, hashes []string) error {
 	id := activityID(roundID, volunteer)
-	if s.singleWriter {
-		unlock := s.lockWrites()
+	if s.serialised() {
+		unlock, err := s.lockRound(ctx, roundID)
+		if err != nil {
+			return err
+		}
 		defer unlock()
 		var d activityDoc
-		err := s.activity.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+		err = s.activity.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return translate("record activity", err)
 		}

@@ -48,12 +48,20 @@ import (
 // counts only if the head's sequence did not move while it scanned and no
 // write was in flight when it started (otherwise the head stays unbuilt
 // and the next read tries again, falling back to a scan meanwhile).
+// Several processes on one FerretDB server (`portal db serve`) serialise a
+// round's writes and rebuilds with a lock document claimed by insert, and
+// then work as with a single writer.
 
 // Collection names of the tallies.
 const (
 	CollTallies      = "survey_tallies"
 	CollTallyPending = "survey_tally_pending"
+	CollTallyLocks   = "survey_tally_locks"
 )
+
+// lockStale is when a round lock (shared FerretDB) is taken for a crashed
+// holder's: longer than any write under it (bounded by tallyTimeout).
+const lockStale = 3 * time.Minute
 
 // staleAfter is when another process's pending marker is taken for a
 // crash: far longer than any write (they run under a 2-minute deadline).
@@ -79,6 +87,12 @@ type tallyDoc struct {
 	Unit    string         `bson:"unit"`
 	Status  map[string]int `bson:"status"`
 	Groups  map[string]int `bson:"groups"`
+}
+
+type lockDoc struct {
+	ID    string    `bson:"_id"`
+	Token string    `bson:"token"`
+	At    time.Time `bson:"at"`
 }
 
 type pendingDoc struct {
@@ -202,12 +216,56 @@ func newTallyState() *tallyState {
 // filter), and markers of other (earlier) processes are stale at once.
 func (s *Store) SingleWriter(on bool) { s.singleWriter = on }
 
-func (s *Store) lockWrites() func() {
-	if !s.singleWriter {
-		return func() {}
+// SharedFerretDB tells the store that several processes write to one
+// FerretDB server (`portal db serve`), which loses concurrent $inc and has
+// no atomic conditional update: writes that change a round's responses
+// then take a per-round lock, claimed by inserting a document (inserts are
+// atomic there), and within it behave as with a single writer.
+func (s *Store) SharedFerretDB(on bool) { s.sharedFerret = on }
+
+// serialised reports whether a round's response writes run one at a time
+// (in this process, or under the round lock).
+func (s *Store) serialised() bool { return s.singleWriter || s.sharedFerret }
+
+// lockRound serialises writes to the round's responses: a mutex with a
+// single writer, the round lock on a shared FerretDB, nothing on MongoDB.
+func (s *Store) lockRound(ctx context.Context, roundID string) (func(), error) {
+	if s.singleWriter {
+		s.ts.wmu.Lock()
+		return s.ts.wmu.Unlock, nil
 	}
-	s.ts.wmu.Lock()
-	return s.ts.wmu.Unlock
+	if !s.sharedFerret {
+		return func() {}, nil
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	me := lockDoc{ID: roundID, Token: hex.EncodeToString(b)}
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		me.At = time.Now().UTC()
+		_, err := s.locks.InsertOne(ctx, me)
+		if err == nil {
+			return func() {
+				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				_, _ = s.locks.DeleteOne(dctx, bson.D{{Key: "_id", Value: me.ID}, {Key: "token", Value: me.Token}})
+			}, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return nil, translate("round lock", err)
+		}
+		var held lockDoc
+		if err := s.locks.FindOne(ctx, bson.D{{Key: "_id", Value: roundID}}).Decode(&held); err == nil && time.Since(held.At) > lockStale {
+			// A crashed holder: remove its lock; the insert decides who
+			// takes it next.
+			_, _ = s.locks.DeleteOne(ctx, bson.D{{Key: "_id", Value: roundID}, {Key: "token", Value: held.Token}})
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // tallied runs write, which changes responses of the round and returns the
@@ -215,7 +273,17 @@ func (s *Store) lockWrites() func() {
 // pending-marker protocol described at the top of this file. units are
 // the units the write may add to the round's tallies.
 func (s *Store) tallied(ctx context.Context, roundID string, units []string, write func(ctx context.Context) (tallies, bool, error)) error {
-	unlock := s.lockWrites()
+	if s.sharedFerret {
+		// The round lock is taken for crashed after lockStale: keep every
+		// write under it well inside that.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, tallyTimeout)
+		defer cancel()
+	}
+	unlock, err := s.lockRound(ctx, roundID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
@@ -313,7 +381,7 @@ func (s *Store) applyTallies(ctx context.Context, roundID string, delta tallies)
 
 // staleMarkers returns the round's pending markers that no running write
 // will remove, and whether a write is in flight (fresh markers).
-func (s *Store) staleMarkers(ctx context.Context, roundID string) ([]string, bool, error) {
+func (s *Store) staleMarkers(ctx context.Context, roundID string, underLock bool) ([]string, bool, error) {
 	// The pending collection holds only writes in flight and crashed
 	// ones: scanning it is cheap.
 	cur, err := s.pending.Find(ctx, bson.D{{Key: "round_id", Value: roundID}})
@@ -332,6 +400,9 @@ func (s *Store) staleMarkers(ctx context.Context, roundID string) ([]string, boo
 	for _, m := range list {
 		mine := m.Owner == s.ts.instance
 		switch {
+		case underLock && s.serialised():
+			// Every write holds the lock while its marker exists.
+			stale = append(stale, m.ID)
 		case m.Abandoned,
 			mine && !s.ts.inflight[m.ID],
 			!mine && (s.singleWriter || now.Sub(m.At) > staleAfter):
@@ -356,14 +427,17 @@ func (s *Store) roundTallies(ctx context.Context, roundID string) (tallies, erro
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, translate("tally head", err)
 		}
-		stale, _, err := s.staleMarkers(ctx, roundID)
+		stale, fresh, err := s.staleMarkers(ctx, roundID, false)
 		if err != nil {
 			return nil, err
 		}
-		if head.Built && len(stale) == 0 {
+		// On a shared FerretDB another process's marker is either a write
+		// holding the round lock or a crash: the rebuild takes the lock
+		// and tells them apart.
+		if head.Built && len(stale) == 0 && !(s.sharedFerret && fresh) {
 			return s.readTallies(ctx, roundID, head.Units)
 		}
-		t, err := s.rebuildRound(ctx, roundID)
+		t, err := s.rebuildRound(ctx, roundID, false)
 		if errors.Is(err, errRaced) {
 			time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
 			continue
@@ -430,7 +504,7 @@ func (s *Store) ScanTallies(ctx context.Context, roundID string) (map[string]*Ta
 // survey rebuild-tallies`; also done on read after a crashed write).
 func (s *Store) RebuildTallies(ctx context.Context, roundID string) error {
 	for attempt := 0; ; attempt++ {
-		_, err := s.rebuildRound(ctx, roundID)
+		_, err := s.rebuildRound(ctx, roundID, true)
 		if errors.Is(err, errRaced) && attempt < 10 {
 			time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
 			continue
@@ -443,9 +517,28 @@ func (s *Store) RebuildTallies(ctx context.Context, roundID string) error {
 // head is marked unbuilt first and built again only if no write ran
 // meanwhile (sequence unchanged, no write in flight at the start), so a
 // rebuild that raced a write is never trusted.
-func (s *Store) rebuildRound(ctx context.Context, roundID string) (tallies, error) {
-	unlock := s.lockWrites()
+func (s *Store) rebuildRound(ctx context.Context, roundID string, force bool) (tallies, error) {
+	unlock, err := s.lockRound(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
+	if !force && s.serialised() {
+		// Another rebuild, or the write whose marker was seen, may have
+		// finished while this waited for the lock.
+		var head tallyHeadDoc
+		err := s.tallies.FindOne(ctx, bson.D{{Key: "_id", Value: roundID}}).Decode(&head)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, translate("tally head", err)
+		}
+		left, _, err := s.staleMarkers(ctx, roundID, true)
+		if err != nil {
+			return nil, err
+		}
+		if head.Built && len(left) == 0 {
+			return s.readTallies(ctx, roundID, head.Units)
+		}
+	}
 	if _, err := s.tallies.UpdateOne(ctx, bson.D{{Key: "_id", Value: roundID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "built", Value: false}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "seq", Value: int64(0)}}}},
@@ -456,7 +549,7 @@ func (s *Store) rebuildRound(ctx context.Context, roundID string) (tallies, erro
 	if err := s.tallies.FindOne(ctx, bson.D{{Key: "_id", Value: roundID}}).Decode(&head); err != nil {
 		return nil, translate("tally head", err)
 	}
-	stale, fresh, err := s.staleMarkers(ctx, roundID)
+	stale, fresh, err := s.staleMarkers(ctx, roundID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -503,6 +596,12 @@ func (s *Store) rebuildRound(ctx context.Context, roundID string) (tallies, erro
 		return nil, translate("tally head", err)
 	}
 	if res.MatchedCount == 0 {
+		// A write ran meanwhile, so the documents just written may have
+		// missed it; another rebuilder may have marked the head built in
+		// between: unmark it, the next read rebuilds.
+		if _, err := s.tallies.UpdateOne(ctx, bson.D{{Key: "_id", Value: roundID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "built", Value: false}}}}); err != nil {
+			return nil, translate("tally head", err)
+		}
 		return nil, errRaced
 	}
 	if len(stale) > 0 {
