@@ -86,7 +86,34 @@ func (s *Server) runDashboard(ctx context.Context) {
 	if s.store.FerretDB {
 		sweep = dashboardSweepIntervalFerretDB
 	}
+	if s.dashboard.memQueue != nil {
+		s.sweepAfterCrash(ctx)
+	}
 	s.Dashboard.Run(ctx, dashboardApplyInterval, sweep)
+}
+
+// sweepAfterCrash runs the catch-up sweep at once, in the background, when
+// the embedded store's previous process did not stop cleanly: the facts it
+// held in memory are lost, and the periodic sweep would find their events
+// only after dashboardSweepIntervalFerretDB.
+func (s *Server) sweepAfterCrash(ctx context.Context) {
+	clean, known, err := s.dashboard.store.MarkRunning(ctx, time.Now())
+	if err != nil {
+		s.log.Warn("dashboard: recording the process state failed", "err", err)
+		return
+	}
+	if !known || clean {
+		return
+	}
+	s.log.Warn("dashboard: the previous process did not stop cleanly; sweeping for changes it had not summarised")
+	go func() {
+		n, err := s.Dashboard.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("dashboard: sweep after an unclean stop failed", "err", err)
+			return
+		}
+		s.log.Info("dashboard: sweep after an unclean stop done", "events", n)
+	}()
 }
 
 // flushDashboardFacts moves the facts the applier has not folded in yet
@@ -101,6 +128,10 @@ func (s *Server) flushDashboardFacts(ctx context.Context) {
 	defer cancel()
 	if err := q.Flush(fctx); err != nil {
 		s.log.Warn("dashboard: queueing held facts failed (the catch-up sweep will find them)", "facts", q.Held(), "err", err)
+		return
+	}
+	if err := s.dashboard.store.MarkStopped(fctx, time.Now()); err != nil {
+		s.log.Warn("dashboard: recording the clean stop failed", "err", err)
 	}
 }
 

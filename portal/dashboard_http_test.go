@@ -686,3 +686,39 @@ func TestDashboardSweepCatchesLostHooks(t *testing.T) {
 	m := srv.Get("/api/v1/dashboard/complaints?from=2026-03-02&to=2026-03-02", admin).JSON(t)
 	checkJSON(t, m, map[string]any{"totals.filed": 2.0, "totals.by_status.submitted": 1.0, "totals.by_status.accepted": 1.0})
 }
+
+// TestDashboardSweepWatermarkWaitsForQueuedFacts: a sweep that runs while
+// a fact is queued but not folded in (on the embedded store: held in
+// memory) must not move the watermark past it, or a crash then loses the
+// change for good: the next sweep starts a little before the watermark.
+func TestDashboardSweepWatermarkWaitsForQueuedFacts(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, cst))
+	srv := dashCity(t, clock)
+	ctx := context.Background()
+	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
+		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h.at(2, 9)
+	held := h.file("garbage", cellPoint(0, 0))
+	// The applier stalls for ten minutes (far beyond the sweep's margin)
+	// while sweeps run: the filing's fact stays queued.
+	for i := 0; i < 10; i++ {
+		clock.Advance(time.Minute)
+		if n, err := srv.Dashboard.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("sweep with the fact queued: %d, %v", n, err)
+		}
+	}
+	if err := srv.LoseQueuedFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(10 * time.Second)
+	n, err := srv.Dashboard.Sweep(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("sweep after losing the queue: %d, %v; want 1 (the filing of %s)", n, err, held)
+	}
+	if err := srv.DashboardSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	m := srv.Get("/api/v1/dashboard/complaints?from=2026-03-02&to=2026-03-02", admin).JSON(t)
+	checkJSON(t, m, map[string]any{"totals.filed": 1.0})
+}

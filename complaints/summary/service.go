@@ -548,6 +548,14 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	inQueue := make(map[string]bool, len(queued))
 	for _, f := range queued {
 		inQueue[f.EventID] = true
+		// The watermark must not pass a fact that is queued but not
+		// folded in yet: the queue may be in memory (summarydb.MemQueue)
+		// and lost with the process, and then only a sweep from before it
+		// finds its event again. Queued facts are folded in within a
+		// second or so, so this rarely holds the watermark back.
+		if f.At.Before(upto) {
+			upto = f.At
+		}
 	}
 	cursor := complaints.EventCursor{At: from}
 	var missing []complaints.Event

@@ -367,6 +367,48 @@ func (s *Store) Upgrade(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// processID is the meta document that says whether the embedded store's
+// process stopped cleanly.
+const processID = "process"
+
+type processDoc struct {
+	ID        string    `bson:"_id"`
+	Clean     bool      `bson:"clean"`
+	StartedAt time.Time `bson:"started_at"`
+	StoppedAt time.Time `bson:"stopped_at,omitempty"`
+}
+
+// MarkRunning records that the store's one process (the embedded store's)
+// is running, and reports whether the previous one recorded a clean stop;
+// known is false when no process recorded anything yet.
+func (s *Store) MarkRunning(ctx context.Context, at time.Time) (clean, known bool, err error) {
+	var d processDoc
+	err = s.meta.FindOne(ctx, bson.D{{Key: "_id", Value: processID}}).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+	case err != nil:
+		return false, false, fmt.Errorf("read process state: %w", err)
+	default:
+		clean, known = d.Clean, true
+	}
+	_, err = s.meta.ReplaceOne(ctx, bson.D{{Key: "_id", Value: processID}},
+		processDoc{ID: processID, StartedAt: at.UTC()}, options.Replace().SetUpsert(true))
+	if err != nil {
+		return false, false, fmt.Errorf("save process state: %w", err)
+	}
+	return clean, known, nil
+}
+
+// MarkStopped records a clean stop (after the held facts were queued).
+func (s *Store) MarkStopped(ctx context.Context, at time.Time) error {
+	_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: processID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "clean", Value: true}, {Key: "stopped_at", Value: at.UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("save process state: %w", err)
+	}
+	return nil
+}
+
 // Claim inserts the claim of a lease slot.
 func (s *Store) Claim(ctx context.Context, name string, slot int64, owner string) (bool, error) {
 	id := fmt.Sprintf("%s/%d", name, slot)

@@ -146,3 +146,32 @@ func TestUpgradeLegacyFormat(t *testing.T) {
 		t.Errorf("second upgrade: %d, %v; want 0", n, err)
 	}
 }
+
+// TestProcessMarker: a start reports whether the previous process stopped
+// cleanly (unknown on a fresh store), and only MarkStopped makes it clean.
+func TestProcessMarker(t *testing.T) {
+	ctx := context.Background()
+	st := New(storetest.DB(t))
+	at := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	steps := []struct {
+		name         string
+		stopBefore   bool
+		clean, known bool
+	}{
+		{"fresh store", false, false, false},
+		{"after a crash", false, false, true},
+		{"after a clean stop", true, true, true},
+		{"after a crash again", false, false, true},
+	}
+	for i, step := range steps {
+		if step.stopBefore {
+			if err := st.MarkStopped(ctx, at.Add(time.Duration(i)*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clean, known, err := st.MarkRunning(ctx, at.Add(time.Duration(i)*time.Hour))
+		if err != nil || clean != step.clean || known != step.known {
+			t.Errorf("%s: clean %v known %v (%v); want %v %v", step.name, clean, known, err, step.clean, step.known)
+		}
+	}
+}
