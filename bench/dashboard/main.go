@@ -33,6 +33,8 @@ import (
 	"os/exec"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -472,7 +474,12 @@ func runMeasure(args []string) error {
 	uri := fs.String("mongodb-uri", "mongodb://127.0.0.1:27099/cleancity", "store (portal db serve)")
 	bin := fs.String("portal", "/tmp/portal", "portal binary")
 	reqs := fs.Int("requests", 200, "requests per endpoint")
+	clients := fs.Int("clients", 1, "concurrent dashboard readers")
+	filingRate := fs.Float64("filings", 0, "background filings per second while measuring (a city's complaints flowing in)")
 	_ = fs.Parse(args)
+	if *clients < 1 {
+		*clients = 1
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -511,10 +518,13 @@ func runMeasure(args []string) error {
 	if err != nil {
 		return err
 	}
+	var tokenMu sync.Mutex
 	get := func(path string) (int, time.Duration, []byte, error) {
 		for attempt := 0; ; attempt++ {
 			req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+			tokenMu.Lock()
 			req.Header.Set("Authorization", "Bearer "+token)
+			tokenMu.Unlock()
 			s := time.Now()
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -524,9 +534,13 @@ func runMeasure(args []string) error {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusUnauthorized && attempt == 0 {
 				// Access tokens are short-lived: sign in again.
-				if token, err = login(base, user); err != nil {
+				t, err := login(base, user)
+				if err != nil {
 					return 0, 0, nil, err
 				}
+				tokenMu.Lock()
+				token = t
+				tokenMu.Unlock()
 				continue
 			}
 			return resp.StatusCode, time.Since(s), body, nil
@@ -567,18 +581,25 @@ func runMeasure(args []string) error {
 		"/api/v1/dashboard/satisfaction?from=" + yearAgo + "&to=" + today,
 		"/api/v1/dashboard/satisfaction.csv?from=" + yearAgo + "&to=" + today,
 	}
+	var load *filingLoad
+	if *filingRate > 0 {
+		load = startFilingLoad(base, *filingRate)
+	}
+	fmt.Printf("\n%d concurrent readers; background filings: %.0f/s\n", *clients, *filingRate)
 	fmt.Printf("\n| endpoint | requests | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|\n")
 	for _, ep := range endpoints {
-		var lat []time.Duration
-		for i := 0; i < *reqs; i++ {
-			st, d, body, err := get(ep)
-			if err != nil || st != 200 {
-				return fmt.Errorf("%s: %d %v %s", ep, st, err, body)
+		lat, err := measureEndpoint(ep, *reqs, *clients, get)
+		if err != nil {
+			if load != nil {
+				load.stop()
 			}
-			lat = append(lat, d)
+			return err
 		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		fmt.Printf("| `%s` | %d | %.1f | %.1f | %.1f |\n", strings.TrimPrefix(ep, "/api/v1"), len(lat), ms(lat, 0.5), ms(lat, 0.95), ms(lat, 1))
+	}
+	if load != nil {
+		ok, failed, elapsed := load.stop()
+		fmt.Printf("\nbackground filings during the measurement: %d accepted (%.1f/s), %d failed\n", ok, float64(ok)/elapsed.Seconds(), failed)
 	}
 	// Freshness: file a case, poll until today's count moves.
 	_, _, body, _ := get("/api/v1/dashboard/complaints?from=" + today + "&to=" + today)
@@ -607,6 +628,94 @@ func runMeasure(args []string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return nil
+}
+
+// measureEndpoint sends n GETs of path from clients concurrent readers and
+// returns the sorted latencies.
+func measureEndpoint(path string, n, clients int, get func(string) (int, time.Duration, []byte, error)) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	next := make(chan struct{}, n)
+	for i := 0; i < n; i++ {
+		next <- struct{}{}
+	}
+	close(next)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range next {
+				st, d, body, err := get(path)
+				mu.Lock()
+				if (err != nil || st != 200) && firstErr == nil {
+					firstErr = fmt.Errorf("%s: %d %v %s", path, st, err, body)
+				}
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return lat, firstErr
+}
+
+// filingLoad files anonymous complaints at a steady rate in the background,
+// so the dashboard is measured while its summaries change (the applier
+// folds facts in and readers reload today's documents).
+type filingLoad struct {
+	done      chan struct{}
+	wg        sync.WaitGroup
+	start     time.Time
+	ok, fails atomic.Int64
+}
+
+func startFilingLoad(base string, perSecond float64) *filingLoad {
+	l := &filingLoad{done: make(chan struct{}), start: time.Now()}
+	cats := []string{"garbage", "street_cleaning", "flyers", "street_occupation", "sewage"}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		t := time.NewTicker(time.Duration(float64(time.Second) / perSecond))
+		defer t.Stop()
+		rng := rand.New(rand.NewPCG(7, 11))
+		for {
+			select {
+			case <-l.done:
+				return
+			case <-t.C:
+			}
+			lat := areas.DemoMinLat + 0.002 + rng.Float64()*(areas.DemoMaxLat-areas.DemoMinLat-0.004)
+			lon := areas.DemoMinLon + 0.002 + rng.Float64()*(areas.DemoMaxLon-areas.DemoMinLon-0.004)
+			body := fmt.Sprintf(`{"category":%q,"description":"background load filing for the dashboard benchmark","lat":%f,"lon":%f}`,
+				cats[rng.IntN(len(cats))], lat, lon)
+			l.wg.Add(1)
+			go func() {
+				defer l.wg.Done()
+				resp, err := http.Post(base+"/api/v1/complaints", "application/json", strings.NewReader(body))
+				if err != nil {
+					l.fails.Add(1)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					l.ok.Add(1)
+				} else {
+					l.fails.Add(1)
+				}
+			}()
+		}
+	}()
+	return l
+}
+
+func (l *filingLoad) stop() (ok, failed int64, elapsed time.Duration) {
+	close(l.done)
+	l.wg.Wait()
+	return l.ok.Load(), l.fails.Load(), time.Since(l.start)
 }
 
 func cellCentre() [2]float64 {
