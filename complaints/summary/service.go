@@ -288,13 +288,25 @@ func (s *Service) snapshot() *view {
 	return v
 }
 
-// View returns the current figures' source, at most Refresh stale.
+// View returns the current figures' source. While Run keeps the copy
+// fresh (every Refresh), View answers from memory without touching the
+// store, so a busy store cannot slow the dashboard down; a copy older than
+// maxBehind (Run is not running: tools, tests) is refreshed first.
 func (s *Service) View(ctx context.Context) (Source, error) {
-	if err := s.refresh(ctx, false); err != nil {
-		return nil, err
+	s.mu.RLock()
+	current := s.loaded && time.Since(s.checkedAt) < maxBehind*s.Refresh
+	s.mu.RUnlock()
+	if !current {
+		if err := s.refresh(ctx, false); err != nil {
+			return nil, err
+		}
 	}
 	return s.snapshot(), nil
 }
+
+// maxBehind is how many Refresh intervals a reader's copy may be old before
+// View refreshes it inline.
+const maxBehind = 3
 
 // Figures computes the complaint figures of a query.
 func (s *Service) Figures(ctx context.Context, q Query) (*Figures, error) {
@@ -628,8 +640,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return len(facts), nil
 }
 
-// Run folds queued facts in every interval and sweeps every sweepEvery,
-// until ctx ends. Safe in several processes: only the lease holder works.
+// Run folds queued facts in every interval, refreshes this process's copy,
+// and sweeps every sweepEvery, until ctx ends. Safe in several processes:
+// only the lease holder folds and sweeps.
 func (s *Service) Run(ctx context.Context, interval, sweepEvery time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -641,12 +654,16 @@ func (s *Service) Run(ctx context.Context, interval, sweepEvery time.Duration) {
 		case <-t.C:
 		}
 		s.applyMu.Lock()
-		n, err := s.applyQueued(ctx)
+		_, err := s.applyQueued(ctx)
 		s.applyMu.Unlock()
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("summary: apply failed", "err", err)
 		}
-		_ = n
+		// Every process, applier or not, keeps its copy fresh here, so
+		// readers never wait for the store.
+		if err := s.refresh(ctx, true); err != nil && ctx.Err() == nil {
+			s.log.Warn("summary: refresh failed", "err", err)
+		}
 		if sweepEvery > 0 && time.Since(lastSweep) >= sweepEvery {
 			lastSweep = time.Now()
 			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
