@@ -152,6 +152,11 @@ export async function sendBatch(roundId: string, batch: Interview[]): Promise<Se
   }
 }
 
+/**
+ * Estimate is one indicator (satisfaction, awareness, awareness_items)
+ * overall or in one domain: ci_low, ci_high and verdict are null when no
+ * interval can be computed (too few PSUs), deff when it is undefined.
+ */
 export interface Estimate {
   estimate: number
   se: number
@@ -180,13 +185,15 @@ export interface Results {
   round_id: string
   status: string
   threshold: number
-  by: string
+  by: 'district' | 'street' | 'none'
+  /** calibration of the weights: none, poststratify or rake. */
+  calibration?: string
   design: { n: number; strata: number; psus: number; df: number }
   overall: Record<string, Estimate>
   domains: { id: string; name: string; name_en?: string; rates: Record<string, Estimate> }[]
   progress: { units: Progress[]; total: Record<string, number> }
   method?: string
-  reproduce?: { files: Record<string, string>; commands: string[] }
+  reproduce?: { files: Record<string, string>; args?: string[][]; commands: string[] }
   previous?: { round_id: string; name: string; overall: Record<string, Estimate>; change: Record<string, number> }
 }
 
