@@ -16,6 +16,7 @@ import (
 	"cleancity/portal/areas"
 	"cleancity/portal/portaltest"
 	"cleancity/survey"
+	"cleancity/survey/surveydb"
 	"cleancity/survey/surveysim"
 )
 
@@ -115,12 +116,15 @@ func BenchmarkResults50k(b *testing.B) {
 	r := openRound(b, srv, "bench-results", 834)
 	list := subs(r, 50000, 9)
 	seedStart := time.Now()
+	var took []time.Duration
 	for len(list) > 0 {
 		n := min(len(list), survey.MaxBatch)
+		start := time.Now()
 		out, err := srv.Survey.Submit(ctx, r.ID, survey.Submitter{Username: "bench", Supervisor: true}, list[:n])
 		if err != nil {
 			b.Fatal(err)
 		}
+		took = append(took, time.Since(start))
 		for _, o := range out {
 			if o.Err != nil {
 				b.Fatal(o.Err)
@@ -128,10 +132,24 @@ func BenchmarkResults50k(b *testing.B) {
 		}
 		list = list[n:]
 	}
-	if _, err := srv.Survey.AcceptUnflagged(ctx, r.ID, "", "bench"); err != nil {
+	seeded := time.Since(seedStart)
+	rate := func(d []time.Duration) float64 {
+		var sum time.Duration
+		for _, x := range d {
+			sum += x
+		}
+		return float64(len(d)*survey.MaxBatch) / sum.Seconds()
+	}
+	// Whether ingestion slows as the collection grows: the first and the
+	// last ten batches.
+	b.Logf("submitted 50,000 responses in %v (%.0f/s): first 5,000 at %.0f/s, last 5,000 at %.0f/s",
+		seeded.Round(time.Millisecond), 50000/seeded.Seconds(), rate(took[:10]), rate(took[len(took)-10:]))
+	acceptStart := time.Now()
+	accepted, err := srv.Survey.AcceptUnflagged(ctx, r.ID, "", "bench")
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("seeded 50,000 responses in %v", time.Since(seedStart).Round(time.Millisecond))
+	b.Logf("accepted %d unflagged responses (review-matching) in %v", accepted, time.Since(acceptStart).Round(time.Millisecond))
 	tok := srv.Token(b, portal.RoleOfficial, "")
 	b.Run("results", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
@@ -148,6 +166,19 @@ func BenchmarkResults50k(b *testing.B) {
 				b.Fatalf("status %d", resp.Status)
 			}
 			b.SetBytes(int64(len(resp.Body)))
+		}
+	})
+	// The crash repair (or `portal survey rebuild-tallies`): one scan of
+	// the round's responses.
+	b.Run("rebuild-tallies", func(b *testing.B) {
+		st, ok := srv.Survey.Store().(*surveydb.Store)
+		if !ok {
+			b.Skip("not the Mongo store")
+		}
+		for i := 0; i < b.N; i++ {
+			if err := st.RebuildTallies(ctx, r.ID); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("results-domain", func(b *testing.B) {
