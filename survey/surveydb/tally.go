@@ -60,8 +60,9 @@ const (
 )
 
 // lockStale is when a round lock (shared FerretDB) is taken for a crashed
-// holder's: longer than any write under it (bounded by tallyTimeout).
-const lockStale = 3 * time.Minute
+// holder's: longer than any write under it (the write and then the tally
+// update are each bounded by tallyTimeout).
+const lockStale = 5 * time.Minute
 
 // staleAfter is when another process's pending marker is taken for a
 // crash: far longer than any write (they run under a 2-minute deadline).
@@ -288,9 +289,8 @@ func (s *Store) tallied(ctx context.Context, roundID string, units []string, wri
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	m := pendingDoc{ID: roundID + ":" + hex.EncodeToString(b), RoundID: roundID, Owner: s.ts.instance, At: time.Now().UTC()}
-	if _, err := s.pending.InsertOne(ctx, m); err != nil {
-		return translate("tally marker", err)
-	}
+	// In flight before the marker exists, so no reader here takes it for
+	// a crashed write's.
 	s.ts.mu.Lock()
 	s.ts.inflight[m.ID] = true
 	s.ts.mu.Unlock()
@@ -299,6 +299,9 @@ func (s *Store) tallied(ctx context.Context, roundID string, units []string, wri
 		delete(s.ts.inflight, m.ID)
 		s.ts.mu.Unlock()
 	}()
+	if _, err := s.pending.InsertOne(ctx, m); err != nil {
+		return translate("tally marker", err)
+	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tallyTimeout)
 	defer cancel()
 	abandon := func() {
