@@ -323,6 +323,15 @@ func RatioInterval(e Estimate, level float64) (Interval, error) {
 	return Interval{Low: e.Value - z*e.SE, High: e.Value + z*e.SE, Method: CIMean, Level: level}, nil
 }
 
+// RatioJudgeable reports whether a ratio's interval supports a verdict
+// against a threshold. R's confint(svyratio(...)) uses the normal quantile
+// whatever the design's degrees of freedom, so a domain inside a single
+// sampled community (0 df, its variance from the lonely-PSU adjustment
+// alone) still gets an interval; the proportions get none there (svyciprop
+// uses the t quantile), and a verdict from that interval would claim what
+// one community cannot show.
+func RatioJudgeable(e Estimate) bool { return e.DF >= 1 }
+
 // Proportion estimates the share of rows with indicator = 1 (every value
 // must be 0 or 1) with a confidence interval as svyciprop computes it on
 // the domain's subset of the design.

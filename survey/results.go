@@ -289,7 +289,10 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 	if iv, err := stats.RatioInterval(e, ciLevel); err == nil {
 		j := stats.Judge(e.Value, iv, threshold)
 		est.HasCI, est.CILow, est.CIHigh = true, iv.Low, iv.High
-		est.PointMeets, est.Verdict = j.PointMeets, j.Verdict
+		est.PointMeets = j.PointMeets
+		if stats.RatioJudgeable(e) {
+			est.Verdict = j.Verdict
+		}
 	}
 	out = append(out, est)
 	return out, nil

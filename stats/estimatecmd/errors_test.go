@@ -157,3 +157,37 @@ func TestOutputShape(t *testing.T) {
 		}
 	}
 }
+
+// TestRatioVerdictNeedsDF: a ratio over a domain inside one sampled
+// community keeps R's interval (confint(svyratio) uses z whatever the
+// degrees of freedom) but gets no verdict: here that interval has zero
+// width and would call every community "below" with certainty.
+func TestRatioVerdictNeedsDF(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "good.csv", goodCSV)
+	chdir(t, dir)
+	args := []string{"--data", "good.csv", "--weight", "weight", "--strata", "district", "--cluster", "community",
+		"--ratio", "correct/answered", "--by", "community"}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	var out struct {
+		Estimates []struct {
+			Domain  string   `json:"domain"`
+			CILow   *float64 `json:"ci_low"`
+			Verdict *string  `json:"verdict"`
+		} `json:"estimates"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Estimates) != 4 {
+		t.Fatalf("%d estimates, want one per community", len(out.Estimates))
+	}
+	for _, e := range out.Estimates {
+		if e.CILow == nil || e.Verdict != nil {
+			t.Errorf("community %s: ci_low %v, verdict %v; want an interval and no verdict", e.Domain, e.CILow, e.Verdict)
+		}
+	}
+}

@@ -488,10 +488,13 @@ func report(sv *stats.Survey, o *options) (*Output, error) {
 				return nil, fmt.Errorf("--ratio %s: %w", where(name, d), err)
 			}
 			j := stats.Judge(e.Value, iv, o.threshold)
-			verdict := string(j.Verdict)
 			r := Row{Indicator: name, Domain: d.String(), Estimate: e.Value, SE: e.SE,
 				CILow: ptr(iv.Low), CIHigh: ptr(iv.High), Threshold: o.threshold,
-				PointMeets: j.PointMeets, Verdict: &verdict}
+				PointMeets: j.PointMeets}
+			if stats.RatioJudgeable(e) {
+				verdict := string(j.Verdict)
+				r.Verdict = &verdict
+			}
 			if e.DeffValid {
 				r.Deff = ptr(e.Deff)
 			}
