@@ -23,10 +23,15 @@ const (
 	// cases), so it runs rarely there.
 	dashboardSweepInterval         = time.Minute
 	dashboardSweepIntervalFerretDB = 15 * time.Minute
-	// surveyResultsOpenTTL and surveyResultsClosedTTL bound how stale a
-	// round's cached estimates may be: estimating streams every accepted
-	// response (about a minute for 50,000 on the embedded store), so they
-	// are recomputed in the background, not per request.
+	// surveyResultsPoll is how often every round's response revision is
+	// checked; a round whose responses changed has its estimates
+	// recomputed (from the per-unit tallies: tens of milliseconds at
+	// 50,000 responses), so the satisfaction figures follow accepted
+	// responses within a few seconds.
+	surveyResultsPoll = 2 * time.Second
+	// surveyResultsOpenTTL and surveyResultsClosedTTL recompute estimates
+	// even when no revision moved (a calibration or plan change shows in
+	// the round's version; this is the safety net).
 	surveyResultsOpenTTL   = 2 * time.Minute
 	surveyResultsClosedTTL = 30 * time.Minute
 	// surveyResultsWait is how long a request waits for estimates that
@@ -141,7 +146,7 @@ func (s *Server) runSurveyResults(ctx context.Context) {
 	if _, err := s.Dashboard.View(ctx); err != nil && ctx.Err() == nil {
 		s.log.Warn("dashboard: first load failed", "err", err)
 	}
-	t := time.NewTicker(surveyResultsOpenTTL / 2)
+	t := time.NewTicker(surveyResultsPoll)
 	defer t.Stop()
 	for {
 		s.dashboard.rounds.warm(ctx)
@@ -179,17 +184,27 @@ func (s *Server) demoDashboard(ctx context.Context) error {
 func (s *Server) DashboardSync(ctx context.Context) error { return s.Dashboard.Sync(ctx) }
 
 // roundResultsCache keeps each round's estimates (overall and by
-// district): computing them streams every accepted response, seconds at
-// 200,000 responses, so the dashboard serves the cached ones and
-// recomputes them in the background when they are older than the TTL.
+// district) and the list of rounds for the satisfaction dashboard. The
+// background loop (warm, every surveyResultsPoll) recomputes a round's
+// estimates when its responses' revision moved, once more on the next
+// poll (the write that moved it may still have been running), and when
+// they are older than the TTL; requests answer from the cache.
 type roundResultsCache struct {
 	s  *Server
 	mu sync.Mutex
 	m  map[string]*roundResults
+	// rounds is the list warm read last, at roundsAt.
+	rounds   []survey.Round
+	roundsAt time.Time
 }
 
 type roundResults struct {
-	version  int64
+	// version is the round document's, rev the responses' revision read
+	// before the estimates were computed.
+	version int64
+	rev     int64
+	// recheck counts recomputations still due after the revision moved.
+	recheck  int
 	at       time.Time
 	res      *survey.Results
 	err      error
@@ -210,6 +225,19 @@ func ttlOf(r *survey.Round) time.Duration {
 		return surveyResultsClosedTTL
 	}
 	return surveyResultsOpenTTL
+}
+
+// list returns the rounds, from warm's last read when it is recent (the
+// background loop runs), else from the store.
+func (rc *roundResultsCache) list(ctx context.Context) ([]survey.Round, error) {
+	rc.mu.Lock()
+	fresh := rc.rounds != nil && time.Since(rc.roundsAt) < 2*surveyResultsPoll
+	rounds := rc.rounds
+	rc.mu.Unlock()
+	if fresh {
+		return rounds, nil
+	}
+	return rc.s.Survey.Rounds(ctx)
 }
 
 // get returns a round's results: fresh ones from the cache, stale ones
@@ -245,11 +273,19 @@ func (rc *roundResultsCache) get(ctx context.Context, r survey.Round) (*survey.R
 	return e.res, e.err
 }
 
-// update computes a round's results into e.
+// update computes a round's results into e, noting the responses'
+// revision read before.
 func (rc *roundResultsCache) update(ctx context.Context, r survey.Round, e *roundResults) {
+	rev, revErr := rc.s.Survey.DataRevision(ctx, r.ID)
 	res, err := rc.s.Survey.Results(ctx, &r, survey.ColDistrict)
 	rc.mu.Lock()
 	e.res, e.err, e.at, e.updating = res, err, time.Now(), false
+	if revErr == nil {
+		e.rev = rev
+	} else {
+		// Unknown: the next poll sees a move and recomputes.
+		e.rev = -1
+	}
 	if e.done != nil {
 		close(e.done)
 		e.done = nil
@@ -257,28 +293,43 @@ func (rc *roundResultsCache) update(ctx context.Context, r survey.Round, e *roun
 	rc.mu.Unlock()
 }
 
-// warm recomputes the rounds whose cached results are stale.
+// warm lists the rounds and recomputes the estimates that are due.
 func (rc *roundResultsCache) warm(ctx context.Context) {
 	rounds, err := rc.s.Survey.Rounds(ctx)
 	if err != nil {
 		return
 	}
+	rc.mu.Lock()
+	rc.rounds, rc.roundsAt = rounds, time.Now()
+	rc.mu.Unlock()
 	for _, r := range rounds {
 		if r.Status == survey.Planned {
 			continue
 		}
+		rev, err := rc.s.Survey.DataRevision(ctx, r.ID)
+		if err != nil {
+			continue
+		}
 		rc.mu.Lock()
-		e := rc.m[r.ID]
-		stale := e == nil || e.version != r.Version || (!e.updating && time.Since(e.at) > ttlOf(&r)/2)
-		if stale {
+		old := rc.m[r.ID]
+		due := old == nil || (!old.updating && (old.version != r.Version || old.rev != rev || old.recheck > 0 ||
+			time.Since(old.at) > ttlOf(&r)/2))
+		var e *roundResults
+		if due {
 			e = &roundResults{version: r.Version, updating: true, err: errResultsPending}
-			if old := rc.m[r.ID]; old != nil && old.version == r.Version {
+			if old != nil && old.version == r.Version {
 				e.res, e.err, e.at = old.res, old.err, old.at
+				switch {
+				case old.rev != rev:
+					e.recheck = 1
+				case old.recheck > 0:
+					e.recheck = old.recheck - 1
+				}
 			}
 			rc.m[r.ID] = e
 		}
 		rc.mu.Unlock()
-		if stale {
+		if due {
 			rc.update(ctx, r, e)
 		}
 		if ctx.Err() != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -592,10 +593,11 @@ func (s *Server) satisfactionResponse(c *fiber.Ctx) (*dashSatisfactionResponse, 
 		}{ID: d.ID, Name: msg(lang, d.Name, d.NameEN), dashComplaintRate: complaintRate(d.Residents, filed[d.ID])}
 		out.Complaints = append(out.Complaints, row)
 	}
-	rounds, err := s.Survey.Rounds(ctx)
+	rounds, err := s.dashboard.rounds.list(ctx)
 	if err != nil {
 		return nil, err
 	}
+	rounds = slices.Clone(rounds)
 	sort.SliceStable(rounds, func(i, j int) bool { return rounds[i].StartsOn.Before(rounds[j].StartsOn) })
 	for _, r := range rounds {
 		if r.Status == survey.Planned {

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"cleancity/portal"
 	"cleancity/portal/areas"
 	"cleancity/portal/portaltest"
+	"cleancity/survey/surveysim"
 )
 
 // cst is the city's zone (the dashboard's days).
@@ -721,4 +723,74 @@ func TestDashboardSweepWatermarkWaitsForQueuedFacts(t *testing.T) {
 	admin := srv.Token(t, portal.RoleAdmin, "")
 	m := srv.Get("/api/v1/dashboard/complaints?from=2026-03-02&to=2026-03-02", admin).JSON(t)
 	checkJSON(t, m, map[string]any{"totals.filed": 1.0})
+}
+
+// TestDashboardSatisfactionFollowsResponses: the satisfaction dashboard's
+// cached estimates are recomputed when a round's responses change (their
+// revision moves), not only when the cache grows old: accepting a second
+// batch shows in the next background poll.
+func TestDashboardSatisfactionFollowsResponses(t *testing.T) {
+	srv, _ := surveyCity(t)
+	ctx := context.Background()
+	official := srv.Token(t, portal.RoleOfficial, "")
+	vol := srv.CreateUser(t, "field-fresh", portal.RoleVolunteer, "")
+	tok := srv.TokenFor(t, vol)
+	mustStatus(t, srv.PostJSON("/api/v1/questionnaires", official, map[string]any{"template": "default", "id": "q", "version": 1}), 201)
+	round := mustStatus(t, srv.PostJSON("/api/v1/rounds", official, map[string]any{
+		"id": "fresh", "name": "新鲜度", "questionnaire_id": "q", "questionnaire_version": 1,
+		"starts_on": "2025-10-01", "ends_on": "2025-10-31",
+		"plan": map[string]any{"stratum_level": "district", "units_per_stratum": 2, "target_per_unit": 10, "seed": 7},
+	}), 201)
+	var plan struct {
+		Plan struct {
+			Units []struct{ ID string } `json:"units"`
+		} `json:"plan"`
+	}
+	b, _ := json.Marshal(round)
+	_ = json.Unmarshal(b, &plan)
+	var assign []map[string]string
+	for _, u := range plan.Plan.Units {
+		assign = append(assign, map[string]string{"unit": u.ID, "volunteer": vol.Username})
+	}
+	mustStatus(t, srv.PostJSON("/api/v1/rounds/fresh/assignments", official, map[string]any{"assignments": assign}), 201)
+	mustStatus(t, srv.PostJSON("/api/v1/rounds/fresh/open", official, nil), 200)
+	var mine struct {
+		Units []unitRef `json:"units"`
+	}
+	srv.Get("/api/v1/rounds/fresh/assignments/me", tok).Decode(t, &mine)
+	g := surveysim.New(5)
+	subs := interviews(g, mine.Units, 10, surveyT0.AddDate(0, 0, -10))
+	half := len(subs) / 2
+	submitAndAccept := func(batch []subJSON) {
+		t.Helper()
+		mustStatus(t, srv.PostJSON("/api/v1/rounds/fresh/responses", tok, map[string]any{"responses": batch}), 200)
+		var ids []string
+		for _, s := range batch {
+			ids = append(ids, "fresh:"+s.ClientID)
+		}
+		mustStatus(t, srv.PostJSON("/api/v1/rounds/fresh/reviews", official, map[string]any{"ids": ids, "decision": "accept"}), 200)
+	}
+	overallN := func() any {
+		t.Helper()
+		m := srv.Get("/api/v1/dashboard/satisfaction?from=2025-10-01&to=2025-10-31", official).JSON(t)
+		for _, x := range m["rounds"].([]any) {
+			if r := x.(map[string]any); r["id"] == "fresh" {
+				return portaltest.Lookup(r, "overall.satisfaction.n")
+			}
+		}
+		t.Fatalf("round missing from the dashboard: %v", m)
+		return nil
+	}
+	submitAndAccept(subs[:half])
+	srv.WarmSurveyResults(ctx)
+	if n := overallN(); n != float64(half) {
+		t.Fatalf("after the first batch: n %v, want %d", n, half)
+	}
+	submitAndAccept(subs[half:])
+	// One poll later (well inside the cache's age limit) the estimates
+	// include the second batch.
+	srv.WarmSurveyResults(ctx)
+	if n := overallN(); n != float64(len(subs)) {
+		t.Fatalf("after the second batch: n %v, want %d", n, len(subs))
+	}
 }

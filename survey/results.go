@@ -141,6 +141,14 @@ func (s *Service) Results(ctx context.Context, r *Round, by string) (*Results, e
 	return res, nil
 }
 
+// DataRevision returns the round's response revision: it moves when a
+// write to its responses starts, so a cache of results can tell when to
+// recompute (once more shortly after the move, since the write may still
+// be running when it is seen).
+func (s *Service) DataRevision(ctx context.Context, roundID string) (int64, error) {
+	return s.store.DataRevision(ctx, roundID)
+}
+
 func validBy(by string) bool {
 	for _, b := range ByLevels {
 		if by == b {

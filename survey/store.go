@@ -131,4 +131,8 @@ type Store interface {
 	// EachAccepted streams the accepted responses of a round (answers left
 	// out) to fn, in no particular order, stopping at fn's first error.
 	EachAccepted(ctx context.Context, roundID string, fn func(Response) error) error
+	// DataRevision returns a number that changes when a write to the
+	// round's responses starts (insert or review); 0 before the first.
+	// Results computed after a write ends reflect it.
+	DataRevision(ctx context.Context, roundID string) (int64, error)
 }

@@ -632,6 +632,21 @@ func (s *Store) RebuildAllTallies(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
+// DataRevision implements survey.Store: the tally head's write sequence,
+// bumped (by _id) before each write to the round's responses.
+func (s *Store) DataRevision(ctx context.Context, roundID string) (int64, error) {
+	var head tallyHeadDoc
+	err := s.tallies.FindOne(ctx, bson.D{{Key: "_id", Value: roundID}},
+		options.FindOne().SetProjection(bson.D{{Key: "seq", Value: 1}})).Decode(&head)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, translate("tally head", err)
+	}
+	return head.Seq, nil
+}
+
 // Tallies returns the round's stored tallies by unit (repairing them
 // first if a write crashed), for checks against ScanTallies.
 func (s *Store) Tallies(ctx context.Context, roundID string) (map[string]*Tally, error) {
