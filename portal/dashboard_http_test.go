@@ -47,6 +47,12 @@ type dashHistory struct {
 	secret map[string]string
 }
 
+// newDashHistory acts as an admin on the server's cases.
+func newDashHistory(t *testing.T, srv *portaltest.Server, clock *portaltest.Clock) *dashHistory {
+	return &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
+		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+}
+
 func (h *dashHistory) at(day, hour int) {
 	h.clock.Set(time.Date(2026, 3, day, hour, 0, 0, 0, cst))
 }
@@ -92,8 +98,7 @@ func TestDashboardFiguresByHand(t *testing.T) {
 	clock := portaltest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, cst))
 	srv := dashCity(t, clock)
 	ctx := context.Background()
-	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
-		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h := newDashHistory(t, srv, clock)
 	p1, p2 := cellPoint(0, 0), cellPoint(11, 9)
 	loc1, err := srv.Areas.Locate(p1.Lat, p1.Lon)
 	if err != nil {
@@ -443,8 +448,7 @@ func TestDashboardRebuildMatchesLive(t *testing.T) {
 	srv := dashCity(t, clock)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(8, 8))
-	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
-		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h := newDashHistory(t, srv, clock)
 	cats := []string{"garbage", "flyers", "smoking", "other", "sewage", "small_shops"}
 	depts := []string{"sanitation", "citymgmt", "market", "water"}
 	var ids []string
@@ -655,8 +659,7 @@ func TestDashboardSweepCatchesLostHooks(t *testing.T) {
 	clock := portaltest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, cst))
 	srv := dashCity(t, clock)
 	ctx := context.Background()
-	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
-		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h := newDashHistory(t, srv, clock)
 	h.at(2, 9)
 	kept := h.file("garbage", cellPoint(0, 0))
 	if err := srv.DashboardSync(ctx); err != nil {
@@ -697,8 +700,7 @@ func TestDashboardSweepWatermarkWaitsForQueuedFacts(t *testing.T) {
 	clock := portaltest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, cst))
 	srv := dashCity(t, clock)
 	ctx := context.Background()
-	h := &dashHistory{srv: srv, clock: clock, t: t, secret: map[string]string{},
-		staff: complaints.Actor{ID: "admin-1", Name: "Admin", Role: complaints.RoleAdmin}}
+	h := newDashHistory(t, srv, clock)
 	h.at(2, 9)
 	held := h.file("garbage", cellPoint(0, 0))
 	// The applier stalls for ten minutes (far beyond the sweep's margin)
