@@ -15,6 +15,7 @@ import (
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
 	"cleancity/portal/open311"
+	"cleancity/portal/ratelimit"
 )
 
 // Open311 GeoReport v2 is a second door to the complaint service: it maps
@@ -35,13 +36,13 @@ const (
 // open311Runtime is the adapter's state inside the server.
 type open311Runtime struct {
 	keys    *open311.Keys
-	limiter *open311.Limiter
+	limiter *ratelimit.Limiter
 }
 
 func (s *Server) initOpen311() {
 	s.open311 = &open311Runtime{
 		keys:    open311.NewKeys(s.store.DB, s.now),
-		limiter: open311.NewLimiter(open311RatePerMin, open311RateBurst, s.now),
+		limiter: ratelimit.PerMinute(open311RatePerMin, open311RateBurst, s.now),
 	}
 	s.errorWriters[open311Prefix+"/"] = s.open311Error
 }

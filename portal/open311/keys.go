@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -153,42 +152,4 @@ func (k *Keys) Revoke(ctx context.Context, id string) (Key, error) {
 		}
 	}
 	return toKey(d), nil
-}
-
-// Limiter is a token bucket per key, in this process: rate tokens a
-// second, up to burst.
-type Limiter struct {
-	rate, burst float64
-	now         func() time.Time
-	mu          sync.Mutex
-	buckets     map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-// NewLimiter returns a limiter.
-func NewLimiter(perMinute, burst int, now func() time.Time) *Limiter {
-	return &Limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
-}
-
-// Allow takes a token for key, or returns how many seconds to wait.
-func (l *Limiter) Allow(key string) (bool, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
-	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, int((1-b.tokens)/l.rate) + 1
 }
