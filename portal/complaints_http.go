@@ -291,7 +291,35 @@ func toCandidates(list []complaints.Candidate) []candidateResponse {
 
 // fileComplaint files a complaint from JSON or multipart (a "data" part
 // with the JSON document, or flat fields, plus up to four "photos" parts).
+// allowFiling applies Config.FilingLimit: anonymous clients are counted by
+// address, residents and volunteers by account; staff, who file on behalf
+// of callers, are not counted.
+func (s *Server) allowFiling(c *fiber.Ctx) error {
+	l := s.complaints.filings
+	if l == nil {
+		return nil
+	}
+	key := "ip:" + clientIP(c)
+	if p := principalOf(c); p != nil {
+		switch p.Role {
+		case RoleDepartment, RoleOfficial, RoleAdmin:
+			return nil
+		}
+		key = "user:" + p.UserID
+	}
+	if ok, wait := l.Allow(key); !ok {
+		lang := languageOf(c)
+		e := apperr.New(apperr.RateLimited, msg(lang, "提交过于频繁，请稍后再试", "too many reports from this address or account; try again later"))
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
+}
+
 func (s *Server) fileComplaint(c *fiber.Ctx) error {
+	if err := s.allowFiling(c); err != nil {
+		return err
+	}
 	lang := languageOf(c)
 	var req fileRequest
 	var photos [][]byte
@@ -761,6 +789,9 @@ func (s *Server) actOnComplaint(c *fiber.Ctx) error {
 
 // joinComplaint adds a "me too".
 func (s *Server) joinComplaint(c *fiber.Ctx) error {
+	if err := s.allowFiling(c); err != nil {
+		return err
+	}
 	cs, err := s.Complaints.Join(c.UserContext(), actorOf(principalOf(c)), complaints.NormalizeCode(c.Params("id")))
 	if err != nil {
 		return cerr(c, err)

@@ -7,6 +7,7 @@ import (
 	"cleancity/complaints"
 	"cleancity/complaints/complaintdb"
 	"cleancity/portal/areas"
+	"cleancity/portal/ratelimit"
 )
 
 // Background intervals of the complaint domain.
@@ -20,6 +21,9 @@ type complaintsRuntime struct {
 	store     *complaintdb.Store
 	deliverer *complaints.Deliverer
 	public    *publicCache
+	// filings limits filings per anonymous address or resident (nil: no
+	// limit).
+	filings *ratelimit.Limiter
 }
 
 // initComplaints builds the complaint service on the shared store, creates
@@ -68,6 +72,9 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		store:     st,
 		deliverer: complaints.NewDeliverer(st, channels, s.now, s.log),
 		public:    newPublicCache(30 * time.Second),
+	}
+	if s.cfg.FilingLimit > 0 {
+		s.complaints.filings = ratelimit.PerHour(s.cfg.FilingLimit, s.now)
 	}
 	s.largeBodies["/api/v1/complaints"] = maxBodyLimit
 	s.initOpen311()

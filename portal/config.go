@@ -44,9 +44,19 @@ type Config struct {
 	WebhookSecret string
 	// TileURL is an optional map tile URL template for the web UI.
 	TileURL string
+	// FilingLimit is how many complaints (and "me too" joins) one
+	// anonymous client address, or one resident account, may send an hour,
+	// all at once if it likes; 0 means no limit. Staff are never limited
+	// (hotline operators file for callers). Counted per process.
+	FilingLimit int
 	// Now is the clock; nil means time.Now. Tests inject their own.
 	Now func() time.Time
 }
+
+// DefaultFilingLimit is the default FilingLimit: far above what a
+// resident files, and high enough for the many residents mobile carriers
+// put behind one address, but it stops a script flooding the queue.
+const DefaultFilingLimit = 60
 
 // DefaultBodyLimit is the request body cap for ordinary requests.
 const DefaultBodyLimit = 10 << 20
@@ -61,5 +71,6 @@ func Defaults() Config {
 		BodyLimit:       DefaultBodyLimit,
 		CityID:          "cleancity.demo",
 		ShutdownTimeout: 10 * time.Second,
+		FilingLimit:     DefaultFilingLimit,
 	}
 }

@@ -118,6 +118,8 @@ func run(clients, filings, inserts int, readFor time.Duration, prof profiles) er
 	cfg.DataDir = dir
 	cfg.Addr = "127.0.0.1:0"
 	cfg.JWTSecret = "bench-secret-0123456789abcdef0123456789abcdef"
+	// 32 clients from one address: the filing limit would stop them.
+	cfg.FilingLimit = 0
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := portal.New(ctx, cfg, log)
 	if err != nil {

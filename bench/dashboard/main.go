@@ -494,7 +494,9 @@ func runMeasure(args []string) error {
 	}
 	dir, _ := os.MkdirTemp("", "dash-bench-")
 	defer os.RemoveAll(dir)
-	serve := exec.Command(*bin, "serve", "--mongodb-uri", *uri, "--addr", addr, "--data-dir", dir, "--log-level", "info")
+	serve := exec.Command(*bin, "serve", "--mongodb-uri", *uri, "--addr", addr, "--data-dir", dir, "--log-level", "info",
+		// The background filings all come from this address.
+		"--filing-limit", "0")
 	serve.Stdout, serve.Stderr = os.Stderr, os.Stderr
 	if err := serve.Start(); err != nil {
 		return err

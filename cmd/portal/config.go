@@ -107,6 +107,8 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	f.string(&cfg.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key that signs webhook notifications")
 	bodyLimit := strconv.Itoa(cfg.BodyLimit)
 	f.string(&bodyLimit, "body-limit", bodyLimit, "request body limit in bytes")
+	filingLimit := strconv.Itoa(cfg.FilingLimit)
+	f.string(&filingLimit, "filing-limit", filingLimit, "complaints one anonymous address or resident may file an hour; 0: no limit")
 	if err := f.parse(args); err != nil {
 		return cfg, err
 	}
@@ -118,6 +120,11 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 		return cfg, usageError{fmt.Sprintf("--body-limit %q: want a number of bytes >= 1024", bodyLimit)}
 	}
 	cfg.BodyLimit = n
+	n, err = strconv.Atoi(filingLimit)
+	if err != nil || n < 0 {
+		return cfg, usageError{fmt.Sprintf("--filing-limit %q: want a number of filings an hour (0: no limit)", filingLimit)}
+	}
+	cfg.FilingLimit = n
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError{fmt.Sprintf("--log-format %q: want text or json", cfg.LogFormat)}
 	}
@@ -198,7 +205,7 @@ func logConfig(log *slog.Logger, cfg portal.Config) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
 		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
-		"body_limit", cfg.BodyLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
+		"body_limit", cfg.BodyLimit, "filing_limit", cfg.FilingLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
 		"shutdown_timeout", cfg.ShutdownTimeout.String())
 }
 

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"cleancity/portal"
 )
 
 // The demo point from the foundation issue: inside the demo city.
@@ -178,6 +180,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--log-level", "trace"},
 		{"serve", "--jwt-secret", "short"},
 		{"serve", "--body-limit", "ten"},
+		{"serve", "--filing-limit", "-1"},
+		{"serve", "--filing-limit", "many"},
 		{"serve", "extra"},
 		{"nonsense"},
 		{},
@@ -203,6 +207,13 @@ func TestEnvironmentConfiguresServe(t *testing.T) {
 	}
 	if !cfg.Demo || cfg.MongoURI != "mongodb://db.example:27017/city" {
 		t.Errorf("env not applied: demo=%v uri=%q", cfg.Demo, cfg.MongoURI)
+	}
+	if cfg.FilingLimit != portal.DefaultFilingLimit {
+		t.Errorf("default filing limit %d, want %d", cfg.FilingLimit, portal.DefaultFilingLimit)
+	}
+	t.Setenv("PORTAL_FILING_LIMIT", "0")
+	if cfg, err := serveConfig(nil, io.Discard); err != nil || cfg.FilingLimit != 0 {
+		t.Errorf("PORTAL_FILING_LIMIT=0: limit %d, %v", cfg.FilingLimit, err)
 	}
 	t.Setenv("PORTAL_DEMO", "maybe")
 	if _, err := serveConfig(nil, io.Discard); err == nil {

@@ -88,6 +88,8 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	cfg.Database = storetest.DatabaseName()
 	cfg.DataDir = tb.TempDir()
 	cfg.JWTSecret = "test-secret-0123456789abcdef0123456789abcdef"
+	// Tests file many cases from one address; the limit has its own test.
+	cfg.FilingLimit = 0
 	for _, o := range opts {
 		o(&cfg)
 	}
