@@ -70,8 +70,16 @@ export interface DashEstimate {
   se: number
   ci_low: number | null
   ci_high: number | null
+  deff?: number | null
   n: number
   verdict: 'meets' | 'below' | 'inconclusive' | null
+}
+
+/** Complaints filed in a period per district, and per 10,000 adult residents (null when the district has no resident count). */
+export interface DashComplaintRate {
+  residents: number
+  complaints: number
+  per_10k: number | null
 }
 
 export interface DashSatisfactionRound {
@@ -82,10 +90,22 @@ export interface DashSatisfactionRound {
   starts_on: string
   ends_on: string
   threshold: number
-  overall: Record<string, DashEstimate>
-  districts: { id: string; name: string; name_en?: string; rates: Record<string, DashEstimate> }[]
+  /** Absent when the round has no estimate yet (see note) or the answer is filtered to one district. */
+  overall?: Record<string, DashEstimate> | null
+  districts: { id: string; name: string; name_en?: string; rates?: Record<string, DashEstimate> | null; complaints?: DashComplaintRate | null }[]
+  /** Why a round has no estimates yet (being computed, or no accepted responses). */
+  note?: string
 }
 
-export function dashSatisfaction(): Promise<{ rounds: DashSatisfactionRound[] } | null> {
-  return orNull(api<{ rounds: DashSatisfactionRound[] }>('/dashboard/satisfaction'))
+export interface DashSatisfaction {
+  period?: { from: string; to: string }
+  /** Survey rounds that are open or closed, oldest first. */
+  rounds: DashSatisfactionRound[]
+  /** Complaints over the whole period (period.from to period.to) by district. */
+  complaints_by_district?: ({ id: string; name: string } & DashComplaintRate)[] | null
+  method?: string
+}
+
+export function dashSatisfaction(): Promise<DashSatisfaction | null> {
+  return orNull(api<DashSatisfaction>('/dashboard/satisfaction'))
 }
