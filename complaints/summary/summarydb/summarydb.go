@@ -179,7 +179,12 @@ func (s *Store) OpenSets(ctx context.Context, depts []string) ([]*summary.OpenSe
 
 // All reads every day and open set.
 func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, error) {
-	cur, err := s.days.Find(ctx, bson.D{}, options.Find().SetBatchSize(50))
+	return s.find(ctx, bson.D{})
+}
+
+// find reads the days and open sets that match filter.
+func (s *Store) find(ctx context.Context, filter bson.D) ([]*summary.Day, []*summary.OpenSet, error) {
+	cur, err := s.days.Find(ctx, filter, options.Find().SetBatchSize(50))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read days: %w", err)
 	}
@@ -199,7 +204,7 @@ func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, er
 	if err := cur.Err(); err != nil {
 		return nil, nil, fmt.Errorf("read days: %w", err)
 	}
-	oc, err := s.open.Find(ctx, bson.D{})
+	oc, err := s.open.Find(ctx, filter)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read open sets: %w", err)
 	}
@@ -220,29 +225,41 @@ func (s *Store) All(ctx context.Context) ([]*summary.Day, []*summary.OpenSet, er
 
 // Save replaces each given document by _id, then the head.
 func (s *Store) Save(ctx context.Context, days []*summary.Day, sets []*summary.OpenSet, head summary.Head) error {
-	upsert := options.Replace().SetUpsert(true)
+	if _, err := s.replace(ctx, days, sets, true); err != nil {
+		return err
+	}
+	if _, err := s.meta.ReplaceOne(ctx, bson.D{{Key: "_id", Value: headID}}, toHeadDoc(head), options.Replace().SetUpsert(true)); err != nil {
+		return fmt.Errorf("save head: %w", err)
+	}
+	return nil
+}
+
+// replace writes each day and open set whole, by _id, in the current
+// format (upsert: create missing ones), and returns how many it wrote.
+func (s *Store) replace(ctx context.Context, days []*summary.Day, sets []*summary.OpenSet, upsert bool) (int, error) {
+	opts := options.Replace().SetUpsert(upsert)
+	n := 0
 	for _, d := range days {
 		doc, err := toDayDoc(d)
 		if err != nil {
-			return err
+			return n, err
 		}
-		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, doc, upsert); err != nil {
-			return fmt.Errorf("save day: %w", err)
+		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, doc, opts); err != nil {
+			return n, fmt.Errorf("save day: %w", err)
 		}
+		n++
 	}
 	for _, o := range sets {
 		doc, err := toOpenDoc(o)
 		if err != nil {
-			return err
+			return n, err
 		}
-		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, doc, upsert); err != nil {
-			return fmt.Errorf("save open set: %w", err)
+		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, doc, opts); err != nil {
+			return n, fmt.Errorf("save open set: %w", err)
 		}
+		n++
 	}
-	if _, err := s.meta.ReplaceOne(ctx, bson.D{{Key: "_id", Value: headID}}, toHeadDoc(head), upsert); err != nil {
-		return fmt.Errorf("save head: %w", err)
-	}
-	return nil
+	return n, nil
 }
 
 // Replace deletes every day and open set and inserts the given ones.
@@ -303,68 +320,11 @@ func (s *Store) Replace(ctx context.Context, days []*summary.Day, sets []*summar
 // rewrote. Only the applier lease holder may call it (it writes whole
 // documents, like Save); the head is unchanged, since the figures are.
 func (s *Store) Upgrade(ctx context.Context) (int, error) {
-	old := bson.D{{Key: "fmt", Value: bson.D{{Key: "$ne", Value: packedFormat}}}}
-	n := 0
-	cur, err := s.days.Find(ctx, old, options.Find().SetBatchSize(20))
+	days, sets, err := s.find(ctx, bson.D{{Key: "fmt", Value: bson.D{{Key: "$ne", Value: packedFormat}}}})
 	if err != nil {
-		return 0, fmt.Errorf("find old days: %w", err)
+		return 0, fmt.Errorf("find old documents: %w", err)
 	}
-	var days []*summary.Day
-	for cur.Next(ctx) {
-		var d dayDoc
-		if err := cur.Decode(&d); err != nil {
-			cur.Close(ctx)
-			return 0, fmt.Errorf("decode day: %w", err)
-		}
-		day, err := toDay(&d)
-		if err != nil {
-			cur.Close(ctx)
-			return 0, err
-		}
-		days = append(days, day)
-	}
-	err = cur.Err()
-	cur.Close(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("find old days: %w", err)
-	}
-	var odocs []openDoc
-	oc, err := s.open.Find(ctx, old)
-	if err != nil {
-		return 0, fmt.Errorf("find old open sets: %w", err)
-	}
-	if err := oc.All(ctx, &odocs); err != nil {
-		return 0, fmt.Errorf("find old open sets: %w", err)
-	}
-	var sets []*summary.OpenSet
-	for i := range odocs {
-		o, err := toOpenSet(&odocs[i])
-		if err != nil {
-			return 0, err
-		}
-		sets = append(sets, o)
-	}
-	for _, d := range days {
-		doc, err := toDayDoc(d)
-		if err != nil {
-			return n, err
-		}
-		if _, err := s.days.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.Date}}, doc); err != nil {
-			return n, fmt.Errorf("upgrade day: %w", err)
-		}
-		n++
-	}
-	for _, o := range sets {
-		doc, err := toOpenDoc(o)
-		if err != nil {
-			return n, err
-		}
-		if _, err := s.open.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.Department}}, doc); err != nil {
-			return n, fmt.Errorf("upgrade open set: %w", err)
-		}
-		n++
-	}
-	return n, nil
+	return s.replace(ctx, days, sets, false)
 }
 
 // processID is the meta document that says whether the embedded store's
