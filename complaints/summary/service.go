@@ -169,10 +169,11 @@ func (s *Service) lease(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// refresh brings the in-memory copy up to the stored head.
-func (s *Service) refresh(ctx context.Context, force bool) error {
+// refresh brings the in-memory copy up to the stored head, unless it was
+// checked less than maxAge ago (0: always).
+func (s *Service) refresh(ctx context.Context, maxAge time.Duration) error {
 	s.mu.RLock()
-	fresh := s.loaded && !force && time.Since(s.checkedAt) < s.Refresh
+	fresh := s.loaded && time.Since(s.checkedAt) < maxAge
 	s.mu.RUnlock()
 	if fresh {
 		return nil
@@ -297,7 +298,7 @@ func (s *Service) View(ctx context.Context) (Source, error) {
 	current := s.loaded && time.Since(s.checkedAt) < maxBehind*s.Refresh
 	s.mu.RUnlock()
 	if !current {
-		if err := s.refresh(ctx, false); err != nil {
+		if err := s.refresh(ctx, s.Refresh); err != nil {
 			return nil, err
 		}
 	}
@@ -487,7 +488,7 @@ func (s *Service) applyQueued(ctx context.Context) (int, error) {
 			}
 			s.upgraded = true
 		}
-		if err := s.refresh(ctx, true); err != nil {
+		if err := s.refresh(ctx, 0); err != nil {
 			return total, err
 		}
 		facts, err := s.store.Queued(ctx, batchSize)
@@ -525,7 +526,7 @@ func (s *Service) Sync(ctx context.Context) error {
 	if _, err := s.applyQueued(ctx); err != nil {
 		return err
 	}
-	return s.refresh(ctx, true)
+	return s.refresh(ctx, 0)
 }
 
 // Sweep queues recorded events that are neither queued nor folded in
@@ -539,7 +540,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	s.applyMu.Lock()
 	ok, err := s.lease(ctx)
 	if err == nil && ok {
-		err = s.refresh(ctx, true)
+		err = s.refresh(ctx, 0)
 	}
 	s.applyMu.Unlock()
 	if err != nil || !ok {
@@ -660,8 +661,9 @@ func (s *Service) Run(ctx context.Context, interval, sweepEvery time.Duration) {
 			s.log.Warn("summary: apply failed", "err", err)
 		}
 		// Every process, applier or not, keeps its copy fresh here, so
-		// readers never wait for the store.
-		if err := s.refresh(ctx, true); err != nil && ctx.Err() == nil {
+		// readers never wait for the store (the applier refreshed just
+		// now when it folded facts in).
+		if err := s.refresh(ctx, interval/2); err != nil && ctx.Err() == nil {
 			s.log.Warn("summary: refresh failed", "err", err)
 		}
 		if sweepEvery > 0 && time.Since(lastSweep) >= sweepEvery {
@@ -847,7 +849,7 @@ func (s *Service) Replace(ctx context.Context, fill func(*Builder) error, start 
 	s.mu.Lock()
 	s.loaded = false
 	s.mu.Unlock()
-	if err := s.refresh(ctx, true); err != nil {
+	if err := s.refresh(ctx, 0); err != nil {
 		return res, err
 	}
 	// Drop queued facts the rebuild covered.
@@ -882,7 +884,7 @@ func (s *Service) Empty(ctx context.Context) (bool, error) {
 // Snapshot returns copies of every stored day's counters and open set
 // (tests compare a rebuild with the live summaries).
 func (s *Service) Snapshot(ctx context.Context) (map[string]*Day, map[string]*OpenSet, error) {
-	if err := s.refresh(ctx, true); err != nil {
+	if err := s.refresh(ctx, 0); err != nil {
 		return nil, nil, err
 	}
 	s.mu.RLock()
