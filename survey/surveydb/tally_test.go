@@ -29,6 +29,16 @@ func randomMix(t *testing.T, svc *survey.Service, r survey.Round, seed uint64, w
 		next    = 1000 * int(seed)
 		wg      sync.WaitGroup
 	)
+	// record notes the responses a submission created.
+	record := func(out []survey.Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, o := range out {
+			if o.Err == nil && o.Created {
+				created[o.Response.ID] = o.Response
+			}
+		}
+	}
 	districts := []string{"", "D01", "D02"}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -59,13 +69,7 @@ func randomMix(t *testing.T, svc *survey.Service, r survey.Round, seed uint64, w
 						t.Error(err)
 						return
 					}
-					mu.Lock()
-					for _, o := range out {
-						if o.Err == nil && o.Created {
-							created[o.Response.ID] = o.Response
-						}
-					}
-					mu.Unlock()
+					record(out)
 				case k < 5: // a retry of an earlier batch, one item changed (conflict)
 					mu.Lock()
 					if len(sent) == 0 {
@@ -85,13 +89,7 @@ func randomMix(t *testing.T, svc *survey.Service, r survey.Round, seed uint64, w
 						return
 					}
 					// A "retry" may overtake the first send still in flight.
-					mu.Lock()
-					for _, o := range out {
-						if o.Err == nil && o.Created {
-							created[o.Response.ID] = o.Response
-						}
-					}
-					mu.Unlock()
+					record(out)
 				case k < 9: // single reviews, some with a stale version
 					mu.Lock()
 					var ids []string
