@@ -38,7 +38,7 @@ func TestEmbeddedFilingsThenSharedStore(t *testing.T) {
 	first := portaltest.NewServer(t, portaltest.WithClock(clock), portaltest.WithConfig(func(c *portal.Config) {
 		c.MongoURI, c.DataDir, c.Database = "", dir, db
 	}))
-	if !first.Store().Embedded {
+	if first.Store().Mode != store.ModeEmbedded {
 		t.Fatal("first portal is not on the embedded store")
 	}
 	if _, err := first.Areas.Import(ctx, areas.DemoAreas(), areas.DemoDepartments()); err != nil {
@@ -69,7 +69,7 @@ func TestEmbeddedFilingsThenSharedStore(t *testing.T) {
 	second := portaltest.NewServer(t, portaltest.WithClock(clock), portaltest.WithConfig(func(c *portal.Config) {
 		c.MongoURI, c.Database = emb.URI(), db
 	}))
-	if second.Store().Embedded {
+	if second.Store().Mode == store.ModeEmbedded {
 		t.Fatal("second portal runs its own store")
 	}
 	clock.Advance(time.Minute)

@@ -31,10 +31,10 @@ type complaintsRuntime struct {
 // channels (the log always; the webhook when configured).
 func (s *Server) initComplaints(ctx context.Context) error {
 	st := complaintdb.New(s.store.DB)
-	if err := st.EnsureIndexes(ctx, !s.store.FerretDB); err != nil {
+	if err := st.EnsureIndexes(ctx, s.store.Mode.IndexesServeQueries()); err != nil {
 		return err
 	}
-	if s.store.Embedded {
+	if s.store.Mode.SingleWriter() {
 		st.SerializeWrites(1)
 		st.GroupFilings(64)
 	}
@@ -42,7 +42,7 @@ func (s *Server) initComplaints(ctx context.Context) error {
 	if err := svc.Init(ctx); err != nil {
 		return err
 	}
-	if s.store.Embedded {
+	if s.store.Mode.SingleWriter() {
 		// This process is the embedded store's only writer, so lists can
 		// be answered from a write-through copy instead of FerretDB's
 		// full scans (see complaints.EnableMemoryLists).

@@ -18,6 +18,9 @@ type Config struct {
 	DataDir string
 	// MongoURI selects an external MongoDB; empty means the embedded store.
 	MongoURI string
+	// PostgreSQLURL selects PostgreSQL mode (FerretDB's PostgreSQL
+	// handler in this process; several portals share the database).
+	PostgreSQLURL string
 	// Database overrides the database name (tests use one per test).
 	Database string
 	// Demo seeds the demo city and its demo accounts and data.

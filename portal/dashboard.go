@@ -57,7 +57,7 @@ func (s *Server) initDashboard(ctx context.Context) error {
 	st := summarydb.New(s.store.DB)
 	rt := &dashboardRuntime{store: st, rounds: newRoundResultsCache(s)}
 	var facts summary.Store = st
-	if s.store.Embedded {
+	if s.store.Mode.SingleWriter() {
 		// This process is the embedded store's only writer and applier:
 		// the hook hands facts to the applier in memory instead of
 		// inserting each one (see summarydb.MemQueue).
@@ -88,7 +88,7 @@ func (s *Server) runDashboard(ctx context.Context) {
 		}
 	}()
 	sweep := dashboardSweepInterval
-	if s.store.FerretDB {
+	if s.store.Mode.FerretDB() {
 		sweep = dashboardSweepIntervalFerretDB
 	}
 	if s.dashboard.memQueue != nil {

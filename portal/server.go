@@ -77,11 +77,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	st, err := store.Open(ctx, store.Config{
-		MongoURI: cfg.MongoURI,
-		DataDir:  cfg.DataDir,
-		Database: cfg.Database,
-		Logger:   log,
-		Debug:    cfg.LogLevel == "debug",
+		MongoURI:      cfg.MongoURI,
+		PostgreSQLURL: cfg.PostgreSQLURL,
+		DataDir:       cfg.DataDir,
+		Database:      cfg.Database,
+		Logger:        log,
+		Debug:         cfg.LogLevel == "debug",
 	})
 	if err != nil {
 		return nil, err
@@ -254,11 +255,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		s.log.Warn("readiness: store ping failed", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(healthResponse{Status: "unavailable", Store: "unreachable", Time: s.now().UTC().Format(time.RFC3339)})
 	}
-	kind := "mongodb"
-	if s.store.Embedded {
-		kind = "embedded"
-	}
-	return c.JSON(healthResponse{Status: "ready", Store: kind, Time: s.now().UTC().Format(time.RFC3339)})
+	return c.JSON(healthResponse{Status: "ready", Store: s.store.Mode.String(), Time: s.now().UTC().Format(time.RFC3339)})
 }
 
 // isAPIPath reports whether a path belongs to an API (never to the web UI).

@@ -70,13 +70,14 @@ func (e envFlags) parse(args []string) error {
 // storeFlags are the flags of the commands that work on the store directly
 // (areas import, user add, dashboard rebuild).
 type storeFlags struct {
-	dataDir, uri string
+	dataDir, uri, pgURL string
 }
 
-// storeFlags registers --data-dir and --mongodb-uri.
+// storeFlags registers --data-dir, --postgresql-url and --mongodb-uri.
 func (e envFlags) storeFlags() *storeFlags {
 	var sf storeFlags
 	e.string(&sf.dataDir, "data-dir", "./data", "directory of the embedded store")
+	e.string(&sf.pgURL, "postgresql-url", "", "PostgreSQL URL (PostgreSQL mode); empty uses the embedded store in --data-dir")
 	e.string(&sf.uri, "mongodb-uri", "", "MongoDB URI; empty uses the embedded store in --data-dir", "MONGODB_URI")
 	return &sf
 }
@@ -84,7 +85,10 @@ func (e envFlags) storeFlags() *storeFlags {
 // open connects to the store the flags name, logging to stderr.
 func (sf *storeFlags) open(ctx context.Context, stderr io.Writer) (*store.Store, *slog.Logger, error) {
 	log := newLogger(stderr, "text", "info")
-	st, err := store.Open(ctx, store.Config{MongoURI: sf.uri, DataDir: sf.dataDir, Logger: log})
+	if sf.uri != "" && sf.pgURL != "" {
+		return nil, log, usageError{store.ErrStoreChoice.Error()}
+	}
+	st, err := store.Open(ctx, store.Config{MongoURI: sf.uri, PostgreSQLURL: sf.pgURL, DataDir: sf.dataDir, Logger: log})
 	return st, log, err
 }
 
@@ -94,6 +98,7 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	f := newFlagSet("portal serve", stderr)
 	f.string(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address")
 	f.string(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for the embedded store, secrets and photos")
+	f.string(&cfg.PostgreSQLURL, "postgresql-url", "", "PostgreSQL URL: run FerretDB's PostgreSQL handler in this process over it (several portals may share it)")
 	f.string(&cfg.MongoURI, "mongodb-uri", "", "MongoDB URI; empty runs the embedded store", "MONGODB_URI")
 	if err := f.bool(&cfg.Demo, "demo", false, "seed the demo city, demo accounts and demo data"); err != nil {
 		return cfg, err
@@ -139,6 +144,9 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	}
 	if cfg.JWTSecret != "" && len(cfg.JWTSecret) < 32 {
 		return cfg, usageError{"--jwt-secret must be at least 32 characters"}
+	}
+	if cfg.MongoURI != "" && cfg.PostgreSQLURL != "" {
+		return cfg, usageError{store.ErrStoreChoice.Error()}
 	}
 	return cfg, nil
 }
@@ -199,8 +207,11 @@ func loadOrCreateSecret(dataDir string) (string, error) {
 // logConfig logs the effective configuration with secrets masked.
 func logConfig(log *slog.Logger, cfg portal.Config) {
 	store := "embedded (FerretDB/SQLite in " + cfg.DataDir + ")"
-	if cfg.MongoURI != "" {
+	switch {
+	case cfg.MongoURI != "":
 		store = maskURI(cfg.MongoURI)
+	case cfg.PostgreSQLURL != "":
+		store = "postgresql (FerretDB/PostgreSQL " + maskURI(cfg.PostgreSQLURL) + ")"
 	}
 	log.Info("configuration",
 		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,

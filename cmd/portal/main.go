@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "db":
 		if len(args) < 2 || args[1] != "serve" {
-			return usageError{"usage: portal db serve [--addr 127.0.0.1:27017] [--data-dir DIR]"}
+			return usageError{"usage: portal db serve [--addr 127.0.0.1:27017] [--data-dir DIR | --postgresql-url URL]"}
 		}
 		return runDBServe(ctx, args[2:], stdout, stderr)
 	case "areas":

@@ -26,7 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	if cfg.MongoURI == "" || cfg.JWTSecret == "" {
+	if (cfg.MongoURI == "" && cfg.PostgreSQLURL == "") || cfg.JWTSecret == "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return fmt.Errorf("create data dir: %w", err)
 		}
@@ -76,9 +76,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // share it with --mongodb-uri.
 func runDBServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlagSet("portal db serve", stderr)
-	addr, dataDir, logLevel := "127.0.0.1:27017", "./data", "info"
+	addr, dataDir, pgURL, logLevel := "127.0.0.1:27017", "./data", "", "info"
 	f.string(&addr, "addr", addr, "MongoDB wire protocol listen address")
-	f.string(&dataDir, "data-dir", dataDir, "directory for the store's files")
+	f.string(&dataDir, "data-dir", dataDir, "directory for the store's files (SQLite)")
+	f.string(&pgURL, "postgresql-url", "", "serve this PostgreSQL database instead of SQLite files")
 	f.string(&logLevel, "log-level", logLevel, "log level: info or debug")
 	if err := f.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -87,12 +88,16 @@ func runDBServe(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	log := newLogger(stderr, "text", logLevel)
-	emb, err := store.StartEmbedded(ctx, store.EmbeddedConfig{Addr: addr, DataDir: dataDir, Logger: log, Debug: logLevel == "debug"})
+	emb, err := store.StartEmbedded(ctx, store.EmbeddedConfig{Addr: addr, DataDir: dataDir, PostgreSQLURL: pgURL, Logger: log, Debug: logLevel == "debug"})
 	if err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(dataDir)
-	log.Info("embedded store ready", "uri", emb.URI(), "data_dir", abs)
+	if pgURL != "" {
+		log.Info("store ready", "uri", emb.URI(), "postgresql", store.MaskURL(pgURL))
+	} else {
+		abs, _ := filepath.Abs(dataDir)
+		log.Info("embedded store ready", "uri", emb.URI(), "data_dir", abs)
+	}
 	fmt.Fprintf(stdout, "CleanCity store listening on %s\n", emb.URI())
 	select {
 	case <-ctx.Done():

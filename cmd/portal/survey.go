@@ -46,8 +46,8 @@ func runSurvey(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	db := surveydb.New(st.DB)
 	// Writes of other processes (MongoDB) are told apart by their markers;
 	// on the embedded store nothing else writes while this runs.
-	db.SingleWriter(st.Embedded)
-	db.SharedFerretDB(st.FerretDB && !st.Embedded)
+	db.SingleWriter(st.Mode.SingleWriter())
+	db.SharedFerretDB(st.Mode.SharedFerretDB())
 	start := time.Now()
 	rounds := []string{round}
 	if round == "" {

@@ -1,6 +1,9 @@
-// Package store opens the portal's MongoDB database: either an external
-// MongoDB (replica set or sharded cluster) given by URI, or the embedded
-// FerretDB (SQLite backend) started in this process on a loopback port.
+// Package store opens the portal's MongoDB database in one of four modes
+// (see Mode): FerretDB v1 on SQLite embedded in this process, FerretDB v1's
+// PostgreSQL handler in this process over a PostgreSQL server that several
+// portals share, a FerretDB server given by URI (`portal db serve`), or a
+// real MongoDB. The mode is computed here once; domain stores pick their
+// FerretDB adaptations from it.
 //
 // Domain stores receive the *mongo.Database and must use only what both
 // MongoDB and FerretDB v1 support (see DESIGN.md, "Store").
@@ -12,8 +15,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -28,11 +33,74 @@ import (
 // DefaultDatabase is the database name used when the URI names none.
 const DefaultDatabase = "cleancity"
 
+// Mode is the kind of store a portal runs on. It is computed once by Open,
+// and every adaptation to FerretDB v1 is chosen from it.
+type Mode int
+
+// The store modes.
+const (
+	// ModeEmbedded is FerretDB v1 on SQLite inside this process, which is
+	// its only writer.
+	ModeEmbedded Mode = iota + 1
+	// ModePostgreSQL is FerretDB v1's PostgreSQL handler inside this
+	// process, over a PostgreSQL server that any number of portal
+	// processes share.
+	ModePostgreSQL
+	// ModeSharedFerretDB is a FerretDB server given by URI (`portal db
+	// serve`), shared by several portal processes.
+	ModeSharedFerretDB
+	// ModeMongoDB is a real MongoDB: updates are atomic and secondary
+	// indexes answer queries.
+	ModeMongoDB
+)
+
+// String names the mode as the logs and /readyz show it.
+func (m Mode) String() string {
+	switch m {
+	case ModeEmbedded:
+		return "embedded"
+	case ModePostgreSQL:
+		return "postgresql"
+	case ModeSharedFerretDB:
+		return "ferretdb"
+	case ModeMongoDB:
+		return "mongodb"
+	}
+	return "unknown"
+}
+
+// FerretDB reports whether the store is FerretDB v1 (any handler): updates
+// are not atomic under concurrency, and only inserts make claims.
+func (m Mode) FerretDB() bool { return m != ModeMongoDB }
+
+// SingleWriter reports whether this process is the store's only writer
+// (the embedded store), so in-process locks and memory copies are exact.
+func (m Mode) SingleWriter() bool { return m == ModeEmbedded }
+
+// SharedFerretDB reports whether several portal processes write one
+// FerretDB v1 (PostgreSQL mode or `portal db serve`), so claims must be
+// made by inserting documents.
+func (m Mode) SharedFerretDB() bool { return m == ModePostgreSQL || m == ModeSharedFerretDB }
+
+// IndexesServeQueries reports whether secondary indexes answer filters.
+// FerretDB v1 answers only {_id} from an index (SQLite) or pushes filters
+// down as jsonb containment its own indexes do not serve (PostgreSQL), so
+// there secondary indexes only cost writes.
+func (m Mode) IndexesServeQueries() bool { return m == ModeMongoDB }
+
+// ErrStoreChoice is returned when the configuration names more than one
+// store.
+var ErrStoreChoice = errors.New("give at most one of --postgresql-url and --mongodb-uri (neither runs the embedded store in --data-dir)")
+
 // Config says where the data live.
 type Config struct {
-	// MongoURI selects an external MongoDB; empty means the embedded store.
+	// MongoURI selects an external MongoDB (or a FerretDB server).
 	MongoURI string
-	// DataDir holds the embedded store's files (under DataDir/db).
+	// PostgreSQLURL selects PostgreSQL mode: FerretDB's PostgreSQL
+	// handler in this process over that PostgreSQL database.
+	PostgreSQLURL string
+	// DataDir holds the embedded store's files (under DataDir/db) when
+	// neither URL is given.
 	DataDir string
 	// Database overrides the database name (tests use one per test).
 	Database string
@@ -44,34 +112,39 @@ type Config struct {
 
 // Store is an open connection to the portal database.
 type Store struct {
-	Client   *mongo.Client
-	DB       *mongo.Database
-	Embedded bool
-	// FerretDB is true for the embedded store and for a FerretDB server
-	// given by URI (`portal db serve`), which answers only {_id} from an
-	// index, so secondary indexes only cost.
-	FerretDB bool
+	Client *mongo.Client
+	DB     *mongo.Database
+	// Mode is the kind of store; domain stores pick their FerretDB
+	// adaptations from it.
+	Mode Mode
 
 	embedded *Embedded
 }
 
-// Open connects to the configured store, starting the embedded one when no
-// URI is given, and pings it.
+// Open connects to the configured store, starting FerretDB in this process
+// for the embedded and PostgreSQL modes, and pings it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{}
+	if cfg.MongoURI != "" && cfg.PostgreSQLURL != "" {
+		return nil, ErrStoreChoice
+	}
+	s := &Store{Mode: ModeMongoDB}
 	uri := cfg.MongoURI
 	if uri == "" {
 		emb, err := StartEmbedded(ctx, EmbeddedConfig{
-			Addr:    "127.0.0.1:0",
-			DataDir: cfg.DataDir,
-			Logger:  cfg.Logger,
-			Debug:   cfg.Debug,
+			Addr:          "127.0.0.1:0",
+			DataDir:       cfg.DataDir,
+			PostgreSQLURL: cfg.PostgreSQLURL,
+			Logger:        cfg.Logger,
+			Debug:         cfg.Debug,
 		})
 		if err != nil {
 			return nil, err
 		}
 		s.embedded = emb
-		s.Embedded = true
+		s.Mode = ModeEmbedded
+		if cfg.PostgreSQLURL != "" {
+			s.Mode = ModePostgreSQL
+		}
 		uri = emb.URI()
 	}
 	opts := options.Client().ApplyURI(uri).
@@ -98,11 +171,21 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = s.Close(context.Background())
 		return nil, fmt.Errorf("ping store: %w", err)
 	}
-	s.FerretDB = s.Embedded
-	var info bson.M
-	if err := client.Database("admin").RunCommand(pingCtx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err == nil {
-		_, s.FerretDB = info["ferretdbVersion"]
-		s.FerretDB = s.FerretDB || s.Embedded
+	if s.Mode == ModePostgreSQL {
+		// FerretDB answers ping without PostgreSQL; listing collections
+		// reaches it, so a wrong URL or password fails here, clearly.
+		if _, err := s.DB.ListCollectionNames(pingCtx, bson.D{}); err != nil {
+			_ = s.Close(context.Background())
+			return nil, fmt.Errorf("postgresql %s: %w", MaskURL(cfg.PostgreSQLURL), err)
+		}
+	}
+	if s.Mode == ModeMongoDB {
+		var info bson.M
+		if err := client.Database("admin").RunCommand(pingCtx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err == nil {
+			if _, ferret := info["ferretdbVersion"]; ferret {
+				s.Mode = ModeSharedFerretDB
+			}
+		}
 	}
 	return s, nil
 }
@@ -145,13 +228,18 @@ func databaseFromURI(uri string) string {
 // EmbeddedConfig configures the in-process FerretDB.
 type EmbeddedConfig struct {
 	// Addr is the loopback TCP address to listen on ("127.0.0.1:0" picks a port).
-	Addr    string
+	Addr string
+	// DataDir holds the SQLite files (under DataDir/db); unused when
+	// PostgreSQLURL is set.
 	DataDir string
-	Logger  *slog.Logger
-	Debug   bool
+	// PostgreSQLURL selects FerretDB's PostgreSQL handler over that
+	// database instead of SQLite.
+	PostgreSQLURL string
+	Logger        *slog.Logger
+	Debug         bool
 }
 
-// Embedded is a running in-process FerretDB with the SQLite backend.
+// Embedded is a running in-process FerretDB, on SQLite or on PostgreSQL.
 type Embedded struct {
 	fdb    *ferretdb.FerretDB
 	cancel context.CancelFunc
@@ -159,18 +247,29 @@ type Embedded struct {
 	addr   string
 }
 
-// StartEmbedded starts FerretDB on cfg.Addr with its files under
-// cfg.DataDir/db and returns once it accepts connections.
+// StartEmbedded starts FerretDB on cfg.Addr, with its files under
+// cfg.DataDir/db or over cfg.PostgreSQLURL, and returns once it accepts
+// connections.
 func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
-	if cfg.DataDir == "" {
-		return nil, errors.New("embedded store: data dir is required")
-	}
-	dbDir, err := filepath.Abs(filepath.Join(cfg.DataDir, "db"))
-	if err != nil {
-		return nil, fmt.Errorf("embedded store: %w", err)
-	}
-	if err := os.MkdirAll(dbDir, 0o700); err != nil {
-		return nil, fmt.Errorf("embedded store: create data dir: %w", err)
+	fcfg := &ferretdb.Config{Logger: ferretLogger(cfg.Logger, cfg.Debug)}
+	dbDir := ""
+	if cfg.PostgreSQLURL != "" {
+		if err := checkPostgreSQLURL(cfg.PostgreSQLURL); err != nil {
+			return nil, err
+		}
+		fcfg.Handler, fcfg.PostgreSQLURL = "postgresql", cfg.PostgreSQLURL
+	} else {
+		if cfg.DataDir == "" {
+			return nil, errors.New("embedded store: data dir is required")
+		}
+		var err error
+		if dbDir, err = filepath.Abs(filepath.Join(cfg.DataDir, "db")); err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		if err := os.MkdirAll(dbDir, 0o700); err != nil {
+			return nil, fmt.Errorf("embedded store: create data dir: %w", err)
+		}
+		fcfg.Handler, fcfg.SQLiteURL = "sqlite", "file:"+dbDir+"/"
 	}
 	addr := cfg.Addr
 	if addr == "" {
@@ -191,14 +290,10 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		addr = ln.Addr().String()
 		_ = ln.Close()
 	}
-	fdb, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dbDir + "/",
-		Logger:    ferretLogger(cfg.Logger, cfg.Debug),
-	})
+	fcfg.Listener = ferretdb.ListenerConfig{TCP: addr}
+	fdb, err := ferretdb.New(fcfg)
 	if err != nil {
-		return nil, fmt.Errorf("embedded store: %w", err)
+		return nil, fmt.Errorf("%s store: %w", fcfg.Handler, err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	e := &Embedded{fdb: fdb, cancel: cancel, done: make(chan struct{}), addr: addr}
@@ -206,8 +301,11 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		defer close(e.done)
 		_ = fdb.Run(runCtx)
 	}()
-	// Lookups and updates by _id need an index FerretDB does not make.
-	go indexIDs(runCtx, dbDir, cfg.Logger, 2*time.Second)
+	if dbDir != "" {
+		// Lookups and updates by _id need an index FerretDB's SQLite
+		// handler does not make.
+		go indexIDs(runCtx, dbDir, cfg.Logger, 2*time.Second)
+	}
 	// Wait until the listener accepts connections.
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -293,4 +391,29 @@ func (h *levelHandler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	return h.derive(func(n slog.Handler) slog.Handler { return n.WithGroup(name) })
+}
+
+// checkPostgreSQLURL refuses what is not a PostgreSQL URL before FerretDB
+// sees it (its own errors name internals), so a typo gets a clear message.
+func checkPostgreSQLURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return fmt.Errorf("postgresql url %q: want postgres://USER:PASSWORD@HOST:5432/DATABASE", MaskURL(raw))
+	}
+	if strings.Trim(u.Path, "/") == "" {
+		return fmt.Errorf("postgresql url %q: name the database in the path (postgres://HOST:5432/cleancity)", MaskURL(raw))
+	}
+	return nil
+}
+
+// MaskURL hides the password of a store URL for logs and messages.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
