@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,6 +34,8 @@ type Server struct {
 	store     *store.Store
 	validator *Validator
 	csp       string
+	// shutdown is set by the first Shutdown; later calls do nothing.
+	shutdown atomic.Bool
 
 	// largeBodies maps a POST path prefix to its body cap.
 	largeBodies map[string]int
@@ -189,6 +192,9 @@ func (s *Server) Serve(ln net.Listener) error {
 // timeout), stops background work, closes the driver and stops the embedded
 // store, in that order.
 func (s *Server) Shutdown(ctx context.Context) error {
+	if !s.shutdown.CompareAndSwap(false, true) {
+		return nil // already shut down
+	}
 	var errs []error
 	if s.app != nil {
 		dctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)

@@ -44,6 +44,7 @@ const usage = `usage: portal <command> [flags]
 commands:
   serve                 run the web portal (embedded store unless --mongodb-uri)
   db serve              run the embedded store as a standalone MongoDB-compatible server
+  db copy               copy every collection and photo between stores, verified (also backup and restore)
   areas import FILE     import districts, streets, communities, grids and departments (GeoJSON)
   user add              create an account (password from stdin)
   stats estimate        design-based estimates from a CSV (see --help)
@@ -64,10 +65,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "db":
-		if len(args) < 2 || args[1] != "serve" {
-			return usageError{"usage: portal db serve [--addr 127.0.0.1:27017] [--data-dir DIR | --postgresql-url URL]"}
+		switch {
+		case len(args) >= 2 && args[1] == "serve":
+			return runDBServe(ctx, args[2:], stdout, stderr)
+		case len(args) >= 2 && args[1] == "copy":
+			return runDBCopy(ctx, args[2:], stdout, stderr)
 		}
-		return runDBServe(ctx, args[2:], stdout, stderr)
+		return usageError{"usage: portal db serve [--addr 127.0.0.1:27017] [--data-dir DIR | --postgresql-url URL]\n       " + dbCopyUsage}
 	case "areas":
 		if len(args) < 2 || args[1] != "import" {
 			return usageError{"usage: portal areas import [flags] FILE.geojson"}
