@@ -206,6 +206,10 @@ func (c *Complaint) Rating() int {
 	return 0
 }
 
+// Clone returns a deep copy (stores that keep complaints in memory hand
+// out copies).
+func (c *Complaint) Clone() *Complaint { return c.clone() }
+
 // clone returns a deep copy, so a transition never mutates the caller's value.
 func (c *Complaint) clone() *Complaint {
 	n := *c

@@ -389,19 +389,15 @@ func (s *Service) SeedDemo(ctx context.Context, opts DemoOptions) (int, error) {
 	if err := s.store.CreateMany(ctx, cases); err != nil {
 		return 0, err
 	}
-	for _, c := range cases {
-		s.remember(c)
-	}
-	cells := map[string][]CellEntry{}
+	// The duplicate index needs only the cases a filing may match.
 	since := opts.Now.Add(-DuplicateWindow)
+	var recent []*Complaint
 	for _, c := range cases {
-		if c.FiledAt.Before(since) {
-			continue
+		if !c.FiledAt.Before(since) {
+			recent = append(recent, c)
 		}
-		key := homeCell(c.Category, *c.Point)
-		cells[key] = append(cells[key], CellEntry{ID: c.ID, Point: c.Point, FiledAt: c.FiledAt})
 	}
-	if err := s.store.AddCellEntries(ctx, cells); err != nil {
+	if err := s.store.IndexDuplicates(ctx, recent); err != nil {
 		return 0, err
 	}
 	return len(cases), nil

@@ -3,7 +3,6 @@ package complaints
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"cleancity/portal/apperr"
@@ -45,7 +44,7 @@ type SweepResult struct {
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	now := s.now()
-	ids, err := s.sweepCandidates(ctx, now, now.Add(-AutoCloseAfter))
+	ids, err := s.store.SweepCandidates(ctx, now, now.Add(-AutoCloseAfter))
 	if err != nil {
 		return res, err
 	}
@@ -139,24 +138,4 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 			}
 		}
 	}
-}
-
-// sweepCandidates lists the cases a sweep must look at, from the memory
-// copy when there is one.
-func (s *Service) sweepCandidates(ctx context.Context, now, resolvedBefore time.Time) ([]string, error) {
-	m := s.memory()
-	if m == nil {
-		return s.store.SweepCandidates(ctx, now, resolvedBefore)
-	}
-	var ids []string
-	m.mu.RLock()
-	for _, c := range m.rows {
-		if c.Status.Open() && c.DueAt.Before(now) && !c.Published ||
-			c.Status == StatusResolved && !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(resolvedBefore) {
-			ids = append(ids, c.ID)
-		}
-	}
-	m.mu.RUnlock()
-	sort.Strings(ids)
-	return ids, nil
 }

@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func (s *Service) List(ctx context.Context, actor Actor, f Filter) (Page, error)
 	f.Text = strings.ToLower(strings.TrimSpace(f.Text))
 	want := f.Limit
 	f.Limit = want + 1
-	items, err := s.find(ctx, f)
+	items, err := s.store.List(ctx, f)
 	if err != nil {
 		return Page{}, err
 	}
@@ -61,7 +62,7 @@ func (s *Service) Export(ctx context.Context, actor Actor, f Filter, fn func(*Co
 	}
 	f.Text = strings.ToLower(strings.TrimSpace(f.Text))
 	f.After, f.Limit, f.Summary = nil, MaxExport, true
-	items, err := s.find(ctx, f)
+	items, err := s.store.List(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -83,15 +84,6 @@ func (s *Service) PublicList(ctx context.Context, f Filter) ([]*Complaint, error
 		f.Now = s.now()
 	}
 	f.Summary = true
-	return s.find(ctx, f)
-}
-
-// find answers a filter from the memory copy when there is one, else
-// from the store.
-func (s *Service) find(ctx context.Context, f Filter) ([]*Complaint, error) {
-	if m := s.memory(); m != nil {
-		return m.list(f), nil
-	}
 	return s.store.List(ctx, f)
 }
 
@@ -130,4 +122,76 @@ func SortValue(c *Complaint, sort string) time.Time {
 		return c.UpdatedAt
 	}
 	return c.FiledAt
+}
+
+// Order returns the field f sorts by (filed_at, due_at or updated_at) and
+// whether descending; anything else sorts newest filed first. The id
+// breaks ties in the same direction.
+func (f Filter) Order() (field string, desc bool) {
+	field, desc = strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	switch field {
+	case "filed_at", "due_at", "updated_at":
+		return field, desc
+	}
+	return "filed_at", true
+}
+
+// Compare orders two complaints as f sorts them: negative when a comes
+// first.
+func (f Filter) Compare(a, b *Complaint) int {
+	field, desc := f.Order()
+	r := SortValue(a, field).Compare(SortValue(b, field))
+	if r == 0 {
+		r = strings.Compare(a.ID, b.ID)
+	}
+	if desc {
+		return -r
+	}
+	return r
+}
+
+// Match reports whether f selects c: every field of f that is set holds
+// ("overdue" judged at f.Now, text searched case-insensitively in the
+// code, description and address), and c comes after f.After in f's
+// order. It is what a filter means; a Store's query language translates
+// it (complaintdb's filterDoc), and a test holds the two equal.
+func (f Filter) Match(c *Complaint) bool {
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
+		return false
+	}
+	if len(f.Categories) > 0 && !slices.Contains(f.Categories, c.Category) {
+		return false
+	}
+	switch {
+	case f.Category != "" && c.Category != f.Category,
+		f.DistrictID != "" && c.Place.DistrictID != f.DistrictID,
+		f.StreetID != "" && c.Place.StreetID != f.StreetID,
+		f.Department != "" && c.Department != f.Department,
+		f.ReporterID != "" && c.ReporterID != f.ReporterID,
+		f.NoticeLevel != nil && c.NoticeLevel != *f.NoticeLevel,
+		f.Published != nil && c.Published != *f.Published,
+		!f.From.IsZero() && c.FiledAt.Before(f.From),
+		!f.To.IsZero() && !c.FiledAt.Before(f.To):
+		return false
+	}
+	if f.Text != "" && !strings.Contains(strings.ToLower(c.ID+" "+c.Description+" "+c.Address), strings.ToLower(f.Text)) {
+		return false
+	}
+	if f.Overdue != nil && (c.Status.Open() && c.DueAt.Before(f.Now)) != *f.Overdue {
+		return false
+	}
+	if f.After != nil {
+		field, desc := f.Order()
+		cmp := SortValue(c, field).Compare(f.After.Value)
+		if cmp == 0 {
+			cmp = strings.Compare(c.ID, f.After.ID)
+		}
+		if desc {
+			cmp = -cmp
+		}
+		if cmp <= 0 {
+			return false
+		}
+	}
+	return true
 }

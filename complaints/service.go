@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -65,8 +64,6 @@ type Service struct {
 	hooks []EventHook
 	// channels are the outbox channels each notification is sent through.
 	channels []string
-	// mem answers lists from memory when enabled (EnableMemoryLists).
-	mem *memList
 }
 
 // NewService returns a service; call Init before use.
@@ -382,150 +379,18 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 			return nil, err
 		}
 	}
-	s.index(ctx, c)
-	s.remember(c)
 	s.fire(ctx, c, c.Events[0])
 	return out, nil
-}
-
-// index adds a new complaint to the duplicate index; a failure only costs
-// future duplicate hints, so it is logged, not returned.
-//
-// With the memory copy on, duplicate checks never read the cells, so the
-// cell update (a read-modify-write costing as much as the case insert on
-// the embedded store) is skipped; EnableMemoryLists marked the cells stale,
-// and a process that reads them repairs them first (RepairDuplicateIndex).
-func (s *Service) index(ctx context.Context, c *Complaint) {
-	if s.memory() != nil {
-		return
-	}
-	key, e := cellEntryOf(c)
-	if err := s.store.AddCellEntry(ctx, key, e); err != nil {
-		s.log.Warn("complaints: duplicate index update failed", "case", c.ID, "err", err)
-	}
-}
-
-// cellEntryOf returns the duplicate-index cell and entry of a complaint.
-func cellEntryOf(c *Complaint) (string, CellEntry) {
-	key := communityCell(c.Category, c.Place.CommunityID)
-	if c.Point != nil {
-		key = homeCell(c.Category, *c.Point)
-	}
-	return key, CellEntry{ID: c.ID, Point: c.Point, FiledAt: c.FiledAt}
-}
-
-// maxCellEntries is how many entries a cell keeps (the newest).
-const maxCellEntries = 30
-
-// RepairDuplicateIndex rebuilds the duplicate-index cells from the
-// complaints filed in the last DuplicateWindow when they are marked stale
-// (a process with the memory copy filed without updating them), and clears
-// the mark. Call it before serving from a process without the memory copy.
-// It returns how many complaints it indexed (0 when nothing was stale).
-//
-// Each rebuilt cell keeps the entries it holds: a filing racing the repair
-// from another process (MongoDB, or a shared FerretDB) can lose its entry
-// only between the cell's read and its replacement.
-func (s *Service) RepairDuplicateIndex(ctx context.Context) (int, error) {
-	stale, err := s.store.CellsStale(ctx)
-	if err != nil || !stale {
-		return 0, err
-	}
-	since := s.now().Add(-DuplicateWindow)
-	recent, err := s.store.List(ctx, Filter{From: since, Sort: "filed_at", Summary: true})
-	if err != nil {
-		return 0, fmt.Errorf("repair duplicate index: %w", err)
-	}
-	cells := map[string][]CellEntry{}
-	for _, c := range recent {
-		key, e := cellEntryOf(c)
-		cells[key] = append(cells[key], e)
-	}
-	for key, list := range cells {
-		held, err := s.store.CellEntries(ctx, []string{key})
-		if err != nil {
-			return 0, fmt.Errorf("repair duplicate index: %w", err)
-		}
-		cells[key] = mergeCellEntries(held, list)
-	}
-	if err := s.store.PutCells(ctx, cells); err != nil {
-		return 0, fmt.Errorf("repair duplicate index: %w", err)
-	}
-	if err := s.store.SetCellsStale(ctx, false); err != nil {
-		return 0, err
-	}
-	return len(recent), nil
-}
-
-// mergeCellEntries unites two entry lists by id, oldest first, keeping the
-// newest maxCellEntries.
-func mergeCellEntries(a, b []CellEntry) []CellEntry {
-	seen := map[string]bool{}
-	var out []CellEntry
-	for _, e := range slices.Concat(a, b) {
-		if !seen[e.ID] {
-			seen[e.ID] = true
-			out = append(out, e)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].FiledAt.Before(out[j].FiledAt) })
-	if len(out) > maxCellEntries {
-		out = out[len(out)-maxCellEntries:]
-	}
-	return out
 }
 
 // candidates finds open complaints of the category within its radius (or
 // in the same community when no point is given) filed in the last 7 days.
 func (s *Service) candidates(ctx context.Context, cat Category, p *Point, community string, now time.Time) ([]Candidate, error) {
-	if m := s.memory(); m != nil {
-		return m.candidates(cat, p, community, now.Add(-DuplicateWindow)), nil
-	}
-	var keys []string
-	if p != nil {
-		keys = cellKeys(cat.Code, *p)
-	} else {
-		keys = []string{communityCell(cat.Code, community)}
-	}
-	entries, err := s.store.CellEntries(ctx, keys)
+	list, err := s.store.Candidates(ctx, duplicateQuery(cat, p, community, now))
 	if err != nil {
 		return nil, err
 	}
-	since := now.Add(-DuplicateWindow)
-	seen := map[string]bool{}
-	var out []Candidate
-	for _, e := range entries {
-		if seen[e.ID] || e.FiledAt.Before(since) {
-			continue
-		}
-		seen[e.ID] = true
-		dist := -1.0
-		if p != nil {
-			if e.Point == nil {
-				continue
-			}
-			dist = DistanceMeters(*p, *e.Point)
-			if dist > cat.Radius() {
-				continue
-			}
-		}
-		c, err := s.load(ctx, e.ID)
-		if IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !c.Status.Open() {
-			continue
-		}
-		out = append(out, Candidate{ID: c.ID, Status: c.Status, Distance: dist, FiledAt: c.FiledAt, Supporters: c.Supporters})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Distance < out[j].Distance })
-	if len(out) > 5 {
-		out = out[:5]
-	}
-	return out, nil
+	return bestCandidates(list), nil
 }
 
 // Duplicates returns the duplicate candidates for a prospective filing,
@@ -564,6 +429,11 @@ func (s *Service) Track(ctx context.Context, code string) (*Complaint, error) {
 	return s.load(ctx, id)
 }
 
+// load reads one complaint.
+func (s *Service) load(ctx context.Context, id string) (*Complaint, error) {
+	return s.store.Get(ctx, id)
+}
+
 // newEvent builds the seq-th event of c, made by actor.
 func (s *Service) newEvent(c *Complaint, seq int, actor Actor, a Action, from, to Status, note string) Event {
 	return Event{
@@ -589,16 +459,8 @@ func (s *Service) apply(ctx context.Context, prev, next *Complaint, ev Event) (*
 	next.UpdatedAt = ev.At
 	next.Events = append(slices.Clone(prev.Events), ev)
 	if err := s.store.Apply(ctx, prev, next, ev); err != nil {
-		if IsConflict(err) && s.memory() != nil {
-			// Our copy was behind the store (a change this process did
-			// not see through apply): take the store's state.
-			if cur, gerr := s.store.Get(ctx, prev.ID); gerr == nil {
-				s.remember(cur)
-			}
-		}
 		return nil, err
 	}
-	s.remember(next)
 	s.fire(ctx, next, ev)
 	return next, nil
 }
@@ -657,10 +519,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 	if err != nil {
 		return nil, err
 	}
-	if in.Version != c.Version && s.memory() != nil {
-		// The actor may have seen a change this process's copy missed.
-		if fresh, err := s.store.Get(ctx, id); err == nil {
-			s.remember(fresh)
+	if in.Version != c.Version {
+		// The actor may have seen a change a copy Get answered from missed.
+		if fresh, err := s.store.Reload(ctx, id); err == nil {
 			c = fresh
 		}
 	}

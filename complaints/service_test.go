@@ -14,6 +14,7 @@ import (
 	"cleancity/complaints"
 	"cleancity/complaints/complaintdb"
 	"cleancity/portal/apperr"
+	"cleancity/portal/store"
 	"cleancity/portal/store/storetest"
 )
 
@@ -296,20 +297,34 @@ func TestDemoHistory(t *testing.T) {
 	t.Logf("swept in %v", time.Since(start))
 }
 
-// TestMemoryListsMatchTheStore checks the in-memory lists (embedded store)
-// answer every filter exactly as the store's queries do, and follow changes.
+// TestMemoryListsMatchTheStore checks the embedded store's memory copy
+// (complaintdb.Memory, as ForMode sets it up) answers every filter, sweep
+// and duplicate check exactly as the store's queries do, and follows
+// changes: one table of filters run against both stores through the same
+// service code.
 func TestMemoryListsMatchTheStore(t *testing.T) {
 	ctx := context.Background()
-	svc, clk, st := newService(t)
+	db := storetest.DB(t)
+	st := complaintdb.New(db)
+	clk := &clock{t: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := complaints.NewService(st, fakeLocator{}, clk.Now, log)
+	if err := svc.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
 	opts := complaints.DemoOptions{Now: clk.Now(), Days: 20, PerDay: 25, MinLat: 27.8, MaxLat: 27.9, MinLon: 113.1, MaxLon: 113.2, Seed: 3}
 	if _, err := svc.SeedDemo(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
-	mem := complaints.NewService(st, fakeLocator{}, clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := mem.Init(ctx); err != nil {
+	memStore, err := complaintdb.ForMode(ctx, db, store.ModeEmbedded, log)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mem.EnableMemoryLists(ctx); err != nil {
+	if _, ok := memStore.(*complaintdb.Memory); !ok {
+		t.Fatalf("embedded mode store is %T, want the memory copy", memStore)
+	}
+	mem := complaints.NewService(memStore, fakeLocator{}, clk.Now, log)
+	if err := mem.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
 	yes, no, two := true, false, 2
@@ -342,6 +357,16 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 			f.After = a.Next
 		}
 	}
+	// Sweeps look at the same cases.
+	for _, after := range []time.Duration{0, 72 * time.Hour, 10 * 24 * time.Hour} {
+		at := clk.Now().Add(after)
+		a, err1 := st.SweepCandidates(ctx, at, at.Add(-complaints.AutoCloseAfter))
+		b, err2 := memStore.SweepCandidates(ctx, at, at.Add(-complaints.AutoCloseAfter))
+		if err1 != nil || err2 != nil || !slices.Equal(a, b) || after > 0 && len(a) == 0 {
+			t.Fatalf("sweep candidates in %v: store %v (%v), memory %v (%v)", after, a, err1, b, err2)
+		}
+		t.Logf("sweep candidates in %v: %d", after, len(a))
+	}
 	// Changes through the service show up at once.
 	f := mustFile(t, mem, 27.85, 113.15)
 	// The memory copy filed without updating the cells and marked them
@@ -349,17 +374,17 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	if stale, err := st.CellsStale(ctx); err != nil || !stale {
 		t.Fatalf("cells not marked stale: %v %v", stale, err)
 	}
-	if e, err := st.CellEntries(ctx, []string{"garbage|9283|22630"}); err != nil || slices.ContainsFunc(e, func(e complaints.CellEntry) bool { return e.ID == f.Complaint.ID }) {
+	if e, err := st.CellEntries(ctx, []string{"garbage|9283|22630"}); err != nil || slices.ContainsFunc(e, func(e complaintdb.CellEntry) bool { return e.ID == f.Complaint.ID }) {
 		t.Fatalf("memory filing wrote its cell: %+v %v", e, err)
 	}
-	n, err := svc.RepairDuplicateIndex(ctx)
+	n, err := st.RepairCells(ctx, clk.Now().Add(-complaints.DuplicateWindow))
 	if err != nil || n == 0 {
 		t.Fatalf("repair: %d %v", n, err)
 	}
 	if stale, err := st.CellsStale(ctx); err != nil || stale {
 		t.Fatalf("cells still stale after repair: %v %v", stale, err)
 	}
-	if n, err := svc.RepairDuplicateIndex(ctx); err != nil || n != 0 {
+	if n, err := st.RepairCells(ctx, clk.Now().Add(-complaints.DuplicateWindow)); err != nil || n != 0 {
 		t.Fatalf("second repair: %d %v", n, err)
 	}
 	// Duplicate candidates from memory match those from the cells.

@@ -35,32 +35,31 @@ type CaseStore interface {
 	CreateMany(ctx context.Context, cs []*Complaint) error
 	// Get returns one complaint; an unknown id is ErrNotFound.
 	Get(ctx context.Context, id string) (*Complaint, error)
+	// Reload is Get from the stored state itself: Get may answer from a
+	// copy this process keeps, which another process's change can leave
+	// behind (the caller saw a newer version).
+	Reload(ctx context.Context, id string) (*Complaint, error)
 	// Apply records ev, the event number prev.Version+1, and stores next as
 	// the complaint's state. Recording the event is the claim: when another
 	// change took that number first, Apply returns ErrStale (conflict) and
 	// stores nothing.
 	Apply(ctx context.Context, prev, next *Complaint, ev Event) error
-	// List returns the complaints matching f, sorted as f asks, at most
-	// f.Limit of them (after f.After).
+	// List returns the complaints f.Match selects, in f.Compare order, at
+	// most f.Limit of them (0: all); with f.Summary without their
+	// history and supporter ids.
 	List(ctx context.Context, f Filter) ([]*Complaint, error)
-	// SweepCandidates returns the ids of open complaints due before now
-	// that are not yet published, and of complaints resolved before
-	// resolvedBefore.
+	// SweepCandidates returns the ids, sorted, of the complaints
+	// SweepDue(c, now, resolvedBefore) selects.
 	SweepCandidates(ctx context.Context, now, resolvedBefore time.Time) ([]string, error)
 	// Events returns events in (At, ID) order after the cursor, at most limit.
 	Events(ctx context.Context, after EventCursor, limit int) ([]Event, error)
-	// CellEntries returns the duplicate-index entries under the keys.
-	CellEntries(ctx context.Context, keys []string) ([]CellEntry, error)
-	// AddCellEntry indexes a complaint under a key (the newest 30 are kept).
-	AddCellEntry(ctx context.Context, key string, e CellEntry) error
-	// AddCellEntries indexes many complaints at once (demo data).
-	AddCellEntries(ctx context.Context, entries map[string][]CellEntry) error
-	// PutCells replaces the entries of each given cell (index repair).
-	PutCells(ctx context.Context, entries map[string][]CellEntry) error
-	// CellsStale reports whether the duplicate index is marked incomplete;
-	// SetCellsStale sets or clears the mark.
-	CellsStale(ctx context.Context) (bool, error)
-	SetCellsStale(ctx context.Context, stale bool) error
+	// Candidates returns the complaints q matches (q.Match), in any
+	// order; Create indexes each new complaint for it, IndexDuplicates
+	// those stored by CreateMany.
+	Candidates(ctx context.Context, q DuplicateQuery) ([]Candidate, error)
+	// IndexDuplicates indexes complaints stored by CreateMany for
+	// Candidates (bulk loads index only the recent ones).
+	IndexDuplicates(ctx context.Context, cs []*Complaint) error
 }
 
 // PhotoStore keeps photo files.
@@ -91,13 +90,6 @@ type OutboxStore interface {
 	Message(ctx context.Context, id string) (Message, error)
 	// PruneLeases deletes lease claims older than before.
 	PruneLeases(ctx context.Context, before time.Time) error
-}
-
-// CellEntry is one complaint in the duplicate index.
-type CellEntry struct {
-	ID      string
-	Point   *Point
-	FiledAt time.Time
 }
 
 // EventCursor is a position in the event feed.

@@ -18,7 +18,7 @@ const (
 
 // complaintsRuntime is the complaint domain's wiring inside the server.
 type complaintsRuntime struct {
-	store     *complaintdb.Store
+	store     complaints.Store
 	deliverer *complaints.Deliverer
 	public    *publicCache
 	// filings limits filings per anonymous address or resident (nil: no
@@ -26,39 +26,18 @@ type complaintsRuntime struct {
 	filings *ratelimit.Limiter
 }
 
-// initComplaints builds the complaint service on the shared store, creates
-// its indexes, seeds the default categories and sets up the outbox
-// channels (the log always; the webhook when configured).
+// initComplaints builds the complaint service on the complaint store the
+// store mode needs (complaintdb.ForMode), seeds the default categories and
+// sets up the outbox channels (the log always; the webhook when
+// configured).
 func (s *Server) initComplaints(ctx context.Context) error {
-	st := complaintdb.New(s.store.DB)
-	if err := st.EnsureIndexes(ctx, s.store.Mode.IndexesServeQueries()); err != nil {
+	st, err := complaintdb.ForMode(ctx, s.store.DB, s.store.Mode, s.log)
+	if err != nil {
 		return err
-	}
-	if s.store.Mode.SingleWriter() {
-		st.SerializeWrites(1)
-		st.GroupFilings(64)
 	}
 	svc := complaints.NewService(st, complaintsLocator{s.Areas}, s.now, s.log)
 	if err := svc.Init(ctx); err != nil {
 		return err
-	}
-	if s.store.Mode.SingleWriter() {
-		// This process is the embedded store's only writer, so lists can
-		// be answered from a write-through copy instead of FerretDB's
-		// full scans (see complaints.EnableMemoryLists).
-		if err := svc.EnableMemoryLists(ctx); err != nil {
-			return err
-		}
-	} else {
-		// Duplicate checks read the cells here; a process with the
-		// memory copy may have filed without updating them.
-		n, err := svc.RepairDuplicateIndex(ctx)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			s.log.Info("complaints: duplicate index rebuilt", "cases", n)
-		}
 	}
 	channels := map[string]complaints.Channel{complaints.ChannelLog: complaints.LogChannel{Log: s.log}}
 	names := []string{complaints.ChannelLog}

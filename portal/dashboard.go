@@ -16,13 +16,9 @@ import (
 const (
 	// dashboardApplyInterval folds queued facts in; with the readers'
 	// one-second refresh, figures are at most about 2 s behind a change.
+	// (The catch-up sweep's interval depends on the store: see
+	// summarydb.ForMode.)
 	dashboardApplyInterval = time.Second
-	// dashboardSweepInterval is the catch-up sweep for events whose hook
-	// never ran (the process died between its write and the hook). On
-	// FerretDB its event query scans every event (minutes at a million
-	// cases), so it runs rarely there.
-	dashboardSweepInterval         = time.Minute
-	dashboardSweepIntervalFerretDB = 15 * time.Minute
 	// surveyResultsPoll is how often every round's response revision is
 	// checked; a round whose responses changed has its estimates
 	// recomputed (from the per-unit tallies: tens of milliseconds at
@@ -41,11 +37,8 @@ const (
 
 // dashboardRuntime is the dashboard's wiring inside the server.
 type dashboardRuntime struct {
-	store  *summarydb.Store
+	store  *summarydb.Runtime
 	rounds *roundResultsCache
-	// memQueue holds the queue of facts on the embedded store (nil on
-	// MongoDB, where any process may queue and another may apply).
-	memQueue *summarydb.MemQueue
 }
 
 // initDashboard builds the summary service on the shared store and hooks
@@ -54,17 +47,9 @@ func (s *Server) initDashboard(ctx context.Context) error {
 	if s.Complaints == nil {
 		return fmt.Errorf("dashboard: the complaint service is not set up")
 	}
-	st := summarydb.New(s.store.DB)
+	st := summarydb.ForMode(s.store.DB, s.store.Mode)
 	rt := &dashboardRuntime{store: st, rounds: newRoundResultsCache(s)}
-	var facts summary.Store = st
-	if s.store.Mode.SingleWriter() {
-		// This process is the embedded store's only writer and applier:
-		// the hook hands facts to the applier in memory instead of
-		// inserting each one (see summarydb.MemQueue).
-		rt.memQueue = summarydb.NewMemQueue(st)
-		facts = rt.memQueue
-	}
-	s.Dashboard = summary.NewService(facts, s.Complaints, s.now, s.log)
+	s.Dashboard = summary.NewService(st.Store, s.Complaints, s.now, s.log)
 	s.Complaints.OnEvent(s.Dashboard.Hook)
 	s.dashboard = rt
 	return nil
@@ -87,27 +72,21 @@ func (s *Server) runDashboard(ctx context.Context) {
 			}
 		}
 	}()
-	sweep := dashboardSweepInterval
-	if s.store.Mode.FerretDB() {
-		sweep = dashboardSweepIntervalFerretDB
-	}
-	if s.dashboard.memQueue != nil {
-		s.sweepAfterCrash(ctx)
-	}
-	s.Dashboard.Run(ctx, dashboardApplyInterval, sweep)
+	s.sweepAfterCrash(ctx)
+	s.Dashboard.Run(ctx, dashboardApplyInterval, s.dashboard.store.SweepInterval)
 }
 
 // sweepAfterCrash runs the catch-up sweep at once, in the background, when
-// the embedded store's previous process did not stop cleanly: the facts it
-// held in memory are lost, and the periodic sweep would find their events
-// only after dashboardSweepIntervalFerretDB.
+// the previous process held facts in memory and did not stop cleanly: they
+// are lost, and the periodic sweep would find their events only after
+// its interval.
 func (s *Server) sweepAfterCrash(ctx context.Context) {
-	clean, known, err := s.dashboard.store.MarkRunning(ctx, time.Now())
+	lost, err := s.dashboard.store.Started(ctx, time.Now())
 	if err != nil {
 		s.log.Warn("dashboard: recording the process state failed", "err", err)
 		return
 	}
-	if !known || clean {
+	if !lost {
 		return
 	}
 	s.log.Warn("dashboard: the previous process did not stop cleanly; sweeping for changes it had not summarised")
@@ -121,22 +100,17 @@ func (s *Server) sweepAfterCrash(ctx context.Context) {
 	}()
 }
 
-// flushDashboardFacts moves the facts the applier has not folded in yet
-// from memory to the stored queue, for the next start (Shutdown, after the
-// requests and the applier stopped).
+// flushDashboardFacts saves what the dashboard holds only in memory (the
+// facts the applier has not folded in yet, on the embedded store) for the
+// next start (Shutdown, after the requests and the applier stopped).
 func (s *Server) flushDashboardFacts(ctx context.Context) {
-	if s.dashboard == nil || s.dashboard.memQueue == nil {
+	if s.dashboard == nil {
 		return
 	}
-	q := s.dashboard.memQueue
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := q.Flush(fctx); err != nil {
-		s.log.Warn("dashboard: queueing held facts failed (the catch-up sweep will find them)", "facts", q.Held(), "err", err)
-		return
-	}
-	if err := s.dashboard.store.MarkStopped(fctx, time.Now()); err != nil {
-		s.log.Warn("dashboard: recording the clean stop failed", "err", err)
+	if err := s.dashboard.store.Stopped(fctx, time.Now()); err != nil {
+		s.log.Warn("dashboard: saving the held facts at stop failed (the catch-up sweep will find them)", "err", err)
 	}
 }
 

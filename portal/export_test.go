@@ -2,18 +2,13 @@ package portal
 
 import (
 	"context"
-
-	"cleancity/complaints/summary"
 )
 
 // LoseQueuedFacts drops every dashboard fact waiting for the applier, in
 // the store's queue and in memory, as if the process had died between its
 // writes and the applier (tests of the catch-up sweep).
 func (s *Server) LoseQueuedFacts(ctx context.Context) error {
-	var q summary.Store = s.dashboard.store
-	if s.dashboard.memQueue != nil {
-		q = s.dashboard.memQueue
-	}
+	q := s.dashboard.store.Store
 	facts, err := q.Queued(ctx, 1<<20)
 	if err != nil {
 		return err

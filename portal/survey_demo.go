@@ -14,16 +14,10 @@ import (
 
 // initSurvey builds the survey service and creates its indexes.
 func (s *Server) initSurvey(ctx context.Context) error {
-	st := surveydb.New(s.store.DB)
-	if err := st.EnsureIndexes(ctx, s.store.Mode.IndexesServeQueries()); err != nil {
+	st := surveydb.ForMode(s.store.DB, s.store.Mode)
+	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	// The embedded store has one writer, this process: tally updates are
-	// serialised here (FerretDB v1 loses concurrent $inc).
-	st.SingleWriter(s.store.Mode.SingleWriter())
-	// Several portals on one FerretDB (`portal db serve`): the same
-	// serialisation, by a per-round lock claimed by insert.
-	st.SharedFerretDB(s.store.Mode.SharedFerretDB())
 	s.Survey = survey.NewService(st, surveyGeo{s.Areas}, s.now)
 	return nil
 }

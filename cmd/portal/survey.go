@@ -43,11 +43,9 @@ func runSurvey(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	defer st.Close(context.Background())
-	db := surveydb.New(st.DB)
 	// Writes of other processes (MongoDB) are told apart by their markers;
 	// on the embedded store nothing else writes while this runs.
-	db.SingleWriter(st.Mode.SingleWriter())
-	db.SharedFerretDB(st.Mode.SharedFerretDB())
+	db := surveydb.ForMode(st.DB, st.Mode)
 	start := time.Now()
 	rounds := []string{round}
 	if round == "" {

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -62,6 +63,12 @@ type Store struct {
 	// group, when set, batches concurrent filings (see GroupFilings).
 	group     *batcher[newCase]
 	cellGroup *batcher[mongo.WriteModel]
+	// secondary is whether EnsureIndexes makes the list indexes, and
+	// skipCells whether Create leaves the duplicate index alone (a
+	// memory copy answers duplicate checks): see ForMode.
+	secondary bool
+	skipCells bool
+	log       *slog.Logger
 }
 
 // SerializeWrites limits this process's concurrent writes to n. On the
@@ -84,16 +91,19 @@ func (s *Store) enter() func() {
 
 var _ complaints.Store = (*Store)(nil)
 
-// New returns a store over db.
+// New returns a store over db as MongoDB needs it: every index, every
+// write on its own. ForMode returns the store for another store mode.
 func New(db *mongo.Database) *Store {
 	return &Store{
-		db:     db,
-		cases:  db.Collection(CasesCollection),
-		events: db.Collection(EventsCollection),
-		cats:   db.Collection(CategoriesCollection),
-		cells:  db.Collection(CellsCollection),
-		outbox: db.Collection(OutboxCollection),
-		leases: db.Collection(LeasesCollection),
+		secondary: true,
+		log:       slog.Default(),
+		db:        db,
+		cases:     db.Collection(CasesCollection),
+		events:    db.Collection(EventsCollection),
+		cats:      db.Collection(CategoriesCollection),
+		cells:     db.Collection(CellsCollection),
+		outbox:    db.Collection(OutboxCollection),
+		leases:    db.Collection(LeasesCollection),
 		// One chunk per photo: stored photos are at most a few MiB.
 		photos: db.GridFSBucket(options.GridFSBucket().SetName(PhotoBucket).SetChunkSizeBytes(8 << 20)),
 	}
@@ -101,12 +111,13 @@ func New(db *mongo.Database) *Store {
 
 // EnsureIndexes creates the indexes behind every list filter and sweep.
 //
-// On FerretDB v1 (SQLite) they only cost: it answers every filter but
-// {_id: x} by scanning, and each secondary index makes every insert and
-// update slower (filing throughput fell by about a third with them), so
-// the embedded store (secondary false) gets none.
-func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
-	if !secondary {
+// On FerretDB v1 they only cost: it answers every filter but {_id: x}
+// without them (a scan on SQLite, jsonb containment on PostgreSQL that its
+// btree indexes do not serve), and each secondary index makes every insert
+// and update slower (filing throughput fell by about a third with them),
+// so ForMode leaves them off there.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if !s.secondary {
 		return nil
 	}
 	idx := func(keys ...string) mongo.IndexModel {
@@ -192,8 +203,19 @@ func (s *Store) SeedCategories(ctx context.Context, cats []complaints.Category) 
 	return n, nil
 }
 
-// Create stores a new complaint and its first event.
+// Create stores a new complaint and its first event, and indexes it for
+// duplicate checks.
 func (s *Store) Create(ctx context.Context, c *complaints.Complaint) error {
+	if err := s.create(ctx, c); err != nil {
+		return err
+	}
+	if !s.skipCells {
+		s.indexCase(ctx, c)
+	}
+	return nil
+}
+
+func (s *Store) create(ctx context.Context, c *complaints.Complaint) error {
 	if s.group != nil {
 		return s.createGrouped(ctx, c)
 	}
@@ -256,6 +278,11 @@ func (s *Store) Get(ctx context.Context, id string) (*complaints.Complaint, erro
 		return nil, fmt.Errorf("get complaint: %w", err)
 	}
 	return toComplaint(&d), nil
+}
+
+// Reload is Get: nothing here is a copy.
+func (s *Store) Reload(ctx context.Context, id string) (*complaints.Complaint, error) {
+	return s.Get(ctx, id)
 }
 
 // Apply claims the event number by inserting the event, then stores the
@@ -387,7 +414,9 @@ var openStatuses = func() bson.A {
 
 var closedStatuses = bson.A{string(complaints.StatusResolved), string(complaints.StatusClosed), string(complaints.StatusRejected)}
 
-// filterDoc translates a Filter into a query.
+// filterDoc translates a Filter into a query and its sort: the query
+// selects what f.Match does (TestFiltersMatchOnEveryStore holds them
+// equal).
 func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 	and := bson.A{}
 	q := bson.D{}
@@ -442,7 +471,11 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 			}}})
 		}
 	}
-	field, dir := sortField(f.Sort)
+	field, desc := f.Order()
+	dir := 1
+	if desc {
+		dir = -1
+	}
 	if f.After != nil {
 		op := "$gt"
 		if dir < 0 {
@@ -458,18 +491,6 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 		add("$and", and)
 	}
 	return q, bson.D{{Key: field, Value: dir}, {Key: "_id", Value: dir}}
-}
-
-func sortField(s string) (string, int) {
-	dir := 1
-	if strings.HasPrefix(s, "-") {
-		dir, s = -1, s[1:]
-	}
-	switch s {
-	case "due_at", "updated_at", "filed_at":
-		return s, dir
-	}
-	return "filed_at", -1
 }
 
 // List returns the complaints matching f.
@@ -553,131 +574,6 @@ func (s *Store) Events(ctx context.Context, after complaints.EventCursor, limit 
 		out = append(out, toEvent(d))
 	}
 	return out, nil
-}
-
-// CellEntries reads the duplicate-index cells by _id.
-func (s *Store) CellEntries(ctx context.Context, keys []string) ([]complaints.CellEntry, error) {
-	var out []complaints.CellEntry
-	for _, k := range keys {
-		var d cellDoc
-		err := s.cells.FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read cell: %w", err)
-		}
-		for _, e := range d.Entries {
-			ce := complaints.CellEntry{ID: e.ID, FiledAt: e.At.UTC()}
-			if e.Lat != nil && e.Lon != nil {
-				ce.Point = &complaints.Point{Lat: *e.Lat, Lon: *e.Lon}
-			}
-			out = append(out, ce)
-		}
-	}
-	return out, nil
-}
-
-// AddCellEntry pushes an entry to a cell, keeping the newest 30.
-func (s *Store) AddCellEntry(ctx context.Context, key string, e complaints.CellEntry) error {
-	ed := toCellEntryDoc(e)
-	upd := bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
-		{Key: "$each", Value: bson.A{ed}}, {Key: "$slice", Value: -30}}}}}}
-	if s.cellGroup != nil {
-		return s.addCellGrouped(ctx, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).SetUpdate(upd).SetUpsert(true))
-	}
-	defer s.enter()()
-	var err error
-	for range 3 {
-		_, err = s.cells.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, upd, options.UpdateOne().SetUpsert(true))
-		if !mongo.IsDuplicateKeyError(err) {
-			break // two upserts raced to create the cell: the loser retries as an update
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("update cell: %w", err)
-	}
-	return nil
-}
-
-// AddCellEntries indexes many complaints at once (demo data): one document
-// per cell, written in bulk.
-func (s *Store) AddCellEntries(ctx context.Context, entries map[string][]complaints.CellEntry) error {
-	var models []mongo.WriteModel
-	for key, list := range entries {
-		var eds bson.A
-		if len(list) > 30 {
-			list = list[len(list)-30:]
-		}
-		for _, e := range list {
-			eds = append(eds, toCellEntryDoc(e))
-		}
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).
-			SetUpdate(bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
-				{Key: "$each", Value: eds}, {Key: "$slice", Value: -30}}}}}}).SetUpsert(true))
-	}
-	// At most 50 statements per command: FerretDB v1 (SQLite) hangs on an
-	// update command with more than 100 statements matching existing
-	// documents (see DESIGN.md, Store).
-	for i := 0; i < len(models); i += 50 {
-		end := min(i+50, len(models))
-		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
-			return fmt.Errorf("bulk cells: %w", err)
-		}
-	}
-	return nil
-}
-
-// PutCells replaces the entries of each given cell (upserting it), at most
-// cellBatch statements per command.
-func (s *Store) PutCells(ctx context.Context, entries map[string][]complaints.CellEntry) error {
-	models := make([]mongo.WriteModel, 0, len(entries))
-	for key, list := range entries {
-		d := cellDoc{Key: key, Entries: make([]cellEntryDoc, 0, len(list))}
-		for _, e := range list {
-			d.Entries = append(d.Entries, toCellEntryDoc(e))
-		}
-		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: key}}).
-			SetReplacement(d).SetUpsert(true))
-	}
-	for i := 0; i < len(models); i += cellBatch {
-		end := min(i+cellBatch, len(models))
-		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
-			return fmt.Errorf("put cells: %w", err)
-		}
-	}
-	return nil
-}
-
-// cellsStaleID is the _id of the cells collection's stale mark; cell keys
-// start with a category code, never with "!".
-const cellsStaleID = "!stale"
-
-// CellsStale reports whether the cells are marked stale.
-func (s *Store) CellsStale(ctx context.Context) (bool, error) {
-	err := s.cells.FindOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}}).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read cells mark: %w", err)
-	}
-	return true, nil
-}
-
-// SetCellsStale sets or clears the cells' stale mark.
-func (s *Store) SetCellsStale(ctx context.Context, stale bool) error {
-	var err error
-	if stale {
-		_, err = s.cells.ReplaceOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}},
-			bson.D{{Key: "_id", Value: cellsStaleID}, {Key: "since", Value: time.Now().UTC()}}, options.Replace().SetUpsert(true))
-	} else {
-		_, err = s.cells.DeleteOne(ctx, bson.D{{Key: "_id", Value: cellsStaleID}})
-	}
-	if err != nil {
-		return fmt.Errorf("mark cells: %w", err)
-	}
-	return nil
 }
 
 // PutPhoto stores a JPEG in GridFS.

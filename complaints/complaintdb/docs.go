@@ -292,7 +292,7 @@ type cellEntryDoc struct {
 	At  time.Time `bson:"at"`
 }
 
-func toCellEntryDoc(e complaints.CellEntry) cellEntryDoc {
+func toCellEntryDoc(e CellEntry) cellEntryDoc {
 	ed := cellEntryDoc{ID: e.ID, At: e.FiledAt.UTC()}
 	if e.Point != nil {
 		lat, lon := e.Point.Lat, e.Point.Lon

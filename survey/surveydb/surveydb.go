@@ -41,14 +41,17 @@ type Store struct {
 
 	locks *mongo.Collection
 
-	singleWriter bool
-	sharedFerret bool
-	ts           *tallyState
+	// writers and secondary are the store mode's adaptations (ForMode).
+	writers   writers
+	secondary bool
+	ts        *tallyState
 }
 
 var _ survey.Store = (*Store)(nil)
 
-// New returns the store over db; call EnsureIndexes once at start.
+// New returns the store over db for MongoDB: several writers, atomic
+// updates, every index. ForMode returns it as another store mode needs
+// it. Call EnsureIndexes once at start.
 func New(db *mongo.Database) *Store {
 	return &Store{
 		db:          db,
@@ -61,14 +64,16 @@ func New(db *mongo.Database) *Store {
 		pending:     db.Collection(CollTallyPending),
 		locks:       db.Collection(CollTallyLocks),
 		ts:          newTallyState(),
+		secondary:   true,
 	}
 }
 
-// EnsureIndexes creates the collections' indexes (idempotent). With
-// secondary false (the embedded store) only the small collections' unique
-// keys are made: on FerretDB v1 (SQLite) every filter but {_id: x} scans
-// anyway and each extra index slows every insert.
-func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
+// EnsureIndexes creates the collections' indexes (idempotent). On FerretDB
+// (see ForMode) only the small collections' unique keys are made: FerretDB
+// v1 answers every filter but {_id: x} without them anyway (a scan on
+// SQLite, jsonb containment on PostgreSQL) and each extra index slows
+// every insert.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
 	type ix struct {
 		c      *mongo.Collection
 		keys   bson.D
@@ -90,7 +95,7 @@ func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
 		{s.responses, bson.D{{Key: "round_id", Value: 1}, {Key: "district", Value: 1}, {Key: "_id", Value: 1}}, "round_district_id", false, false},
 	}
 	for _, i := range list {
-		if !secondary && !i.always {
+		if !s.secondary && !i.always {
 			continue
 		}
 		opts := options.Index().SetName(i.name)

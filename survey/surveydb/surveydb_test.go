@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"cleancity/portal/apperr"
+	"cleancity/portal/store"
 	"cleancity/portal/store/storetest"
 	"cleancity/survey"
 	"cleancity/survey/surveydb"
@@ -37,16 +38,15 @@ var t0 = time.Date(2025, 5, 10, 9, 0, 0, 0, time.UTC)
 
 func newService(t *testing.T) (*survey.Service, *surveydb.Store, *time.Time) {
 	t.Helper()
-	return newServiceOn(t, storetest.DB(t), true)
+	return newServiceOn(t, storetest.DB(t), store.ModeEmbedded)
 }
 
-func newServiceOn(t *testing.T, db *mongo.Database, singleWriter bool) (*survey.Service, *surveydb.Store, *time.Time) {
+func newServiceOn(t *testing.T, db *mongo.Database, mode store.Mode) (*survey.Service, *surveydb.Store, *time.Time) {
 	t.Helper()
-	st := surveydb.New(db)
-	st.SingleWriter(singleWriter)
+	st := surveydb.ForMode(db, mode)
 	ctx := context.Background()
-	// The embedded store's index set: retries are caught by the primary key alone.
-	if err := st.EnsureIndexes(ctx, false); err != nil {
+	// On FerretDB modes, retries are caught by the primary key alone.
+	if err := st.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	now := t0.Add(20 * 24 * time.Hour)

@@ -48,9 +48,10 @@ import (
 // counts only if the head's sequence did not move while it scanned and no
 // write was in flight when it started (otherwise the head stays unbuilt
 // and the next read tries again, falling back to a scan meanwhile).
-// Several processes on one FerretDB server (`portal db serve`) serialise a
-// round's writes and rebuilds with a lock document claimed by insert, and
-// then work as with a single writer.
+// Several processes on one FerretDB (PostgreSQL mode, `portal db serve`)
+// serialise a round's writes and rebuilds with a lock document claimed by
+// insert, and then work as with a single writer. ForMode (mode.go) picks
+// which of the three the store does.
 
 // Collection names of the tallies.
 const (
@@ -211,33 +212,23 @@ func newTallyState() *tallyState {
 	return &tallyState{instance: hex.EncodeToString(b), inflight: map[string]bool{}}
 }
 
-// SingleWriter tells the store that this process is the only writer (the
-// embedded store): tally updates are serialised in-process, review
-// updates are addressed by _id alone (FerretDB v1 scans for any other
-// filter), and markers of other (earlier) processes are stale at once.
-func (s *Store) SingleWriter(on bool) { s.singleWriter = on }
-
-// SharedFerretDB tells the store that several processes write to one
-// FerretDB server (`portal db serve`), which loses concurrent $inc and has
-// no atomic conditional update: writes that change a round's responses
-// then take a per-round lock, claimed by inserting a document (inserts are
-// atomic there), and within it behave as with a single writer.
-func (s *Store) SharedFerretDB(on bool) { s.sharedFerret = on }
-
-// serialised reports whether a round's response writes run one at a time
-// (in this process, or under the round lock).
-func (s *Store) serialised() bool { return s.singleWriter || s.sharedFerret }
-
-// lockRound serialises writes to the round's responses: a mutex with a
-// single writer, the round lock on a shared FerretDB, nothing on MongoDB.
+// lockRound serialises writes to the round's responses: a mutex with one
+// writer, the round lock with locked writers, nothing on MongoDB.
 func (s *Store) lockRound(ctx context.Context, roundID string) (func(), error) {
-	if s.singleWriter {
+	switch s.writers {
+	case oneWriter:
 		s.ts.wmu.Lock()
 		return s.ts.wmu.Unlock, nil
+	case lockedWriters:
+		return s.lockDocument(ctx, roundID)
 	}
-	if !s.sharedFerret {
-		return func() {}, nil
-	}
+	return func() {}, nil
+}
+
+// lockDocument claims the round's lock document by insert (the one write
+// FerretDB v1 makes atomic across processes), waiting while another
+// process holds it, and takes over a crashed holder's after lockStale.
+func (s *Store) lockDocument(ctx context.Context, roundID string) (func(), error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	me := lockDoc{ID: roundID, Token: hex.EncodeToString(b)}
@@ -274,7 +265,7 @@ func (s *Store) lockRound(ctx context.Context, roundID string) (func(), error) {
 // pending-marker protocol described at the top of this file. units are
 // the units the write may add to the round's tallies.
 func (s *Store) tallied(ctx context.Context, roundID string, units []string, write func(ctx context.Context) (tallies, bool, error)) error {
-	if s.sharedFerret {
+	if s.writers == lockedWriters {
 		// The round lock is taken for crashed after lockStale: keep every
 		// write under it well inside that.
 		var cancel context.CancelFunc
@@ -408,7 +399,7 @@ func (s *Store) staleMarkers(ctx context.Context, roundID string, underLock bool
 			stale = append(stale, m.ID)
 		case m.Abandoned,
 			mine && !s.ts.inflight[m.ID],
-			!mine && (s.singleWriter || now.Sub(m.At) > staleAfter):
+			!mine && (s.writers == oneWriter || now.Sub(m.At) > staleAfter):
 			stale = append(stale, m.ID)
 		default:
 			fresh = true
@@ -437,7 +428,7 @@ func (s *Store) roundTallies(ctx context.Context, roundID string) (tallies, erro
 		// On a shared FerretDB another process's marker is either a write
 		// holding the round lock or a crash: the rebuild takes the lock
 		// and tells them apart.
-		if head.Built && len(stale) == 0 && !(s.sharedFerret && fresh) {
+		if head.Built && len(stale) == 0 && !(s.writers == lockedWriters && fresh) {
 			return s.readTallies(ctx, roundID, head.Units)
 		}
 		t, err := s.rebuildRound(ctx, roundID, false)

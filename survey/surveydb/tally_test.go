@@ -11,6 +11,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"cleancity/portal/store"
 	"cleancity/portal/store/storetest"
 	"cleancity/survey"
 	"cleancity/survey/surveydb"
@@ -129,28 +130,25 @@ func randomMix(t *testing.T, svc *survey.Service, r survey.Round, seed uint64, w
 // full scan, and results from them equal results from rebuilt ones.
 func TestTalliesEqualScanAfterRandomMix(t *testing.T) {
 	for _, tc := range []struct {
-		name         string
-		singleWriter bool
-		shared       bool
-		workers      int
+		name    string
+		mode    store.Mode
+		workers int
 	}{
 		// The embedded store's path, with concurrent requests.
-		{"single writer, 4 goroutines", true, false, 4},
+		{"single writer, 4 goroutines", store.ModeEmbedded, 4},
 		// MongoDB's path (conditional updates, atomic $inc); FerretDB
 		// loses concurrent $inc, so one goroutine here.
-		{"several writers' path, 1 goroutine", false, false, 1},
+		{"several writers' path, 1 goroutine", store.ModeMongoDB, 1},
 		// Two processes on one FerretDB server, 3 goroutines each.
-		{"shared FerretDB, 2 stores x 3 goroutines", false, true, 3},
+		{"shared FerretDB, 2 stores x 3 goroutines", store.ModeSharedFerretDB, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := storetest.DB(t)
-			svc, st, _ := newServiceOn(t, db, tc.singleWriter)
-			st.SharedFerretDB(tc.shared)
+			svc, st, _ := newServiceOn(t, db, tc.mode)
 			r := openRound(t, svc)
 			var n int
-			if tc.shared {
-				other := surveydb.New(db)
-				other.SharedFerretDB(true)
+			if tc.mode == store.ModeSharedFerretDB {
+				other := surveydb.ForMode(db, store.ModeSharedFerretDB)
 				svc2 := survey.NewService(other, geo{}, func() time.Time { return t0.Add(20 * 24 * time.Hour) })
 				var wg sync.WaitGroup
 				var n2 int
@@ -208,7 +206,7 @@ func TestTalliesEqualScanAfterRandomMix(t *testing.T) {
 // head) is built on first read too.
 func TestTalliesRepairAfterCrash(t *testing.T) {
 	db := storetest.DB(t)
-	svc, st, _ := newServiceOn(t, db, true)
+	svc, st, _ := newServiceOn(t, db, store.ModeEmbedded)
 	r := openRound(t, svc)
 	randomMix(t, svc, r, 5, 1, 20)
 	mustTalliesMatchScan(t, st, r.ID)
@@ -233,8 +231,7 @@ func TestTalliesRepairAfterCrash(t *testing.T) {
 	}
 	// A new store is a restarted process (single writer: the old
 	// process's marker is stale at once).
-	restarted := surveydb.New(db)
-	restarted.SingleWriter(true)
+	restarted := surveydb.ForMode(db, store.ModeEmbedded)
 	mustTalliesMatchScan(t, restarted, r.ID)
 	if n, err := pending.CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
 		t.Fatalf("markers left after the repair: %d %v", n, err)
