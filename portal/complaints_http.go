@@ -295,10 +295,6 @@ func toCandidates(list []complaints.Candidate) []candidateResponse {
 // address, residents and volunteers by account; staff, who file on behalf
 // of callers, are not counted.
 func (s *Server) allowFiling(c *fiber.Ctx) error {
-	l := s.complaints.filings
-	if l == nil {
-		return nil
-	}
 	key := "ip:" + clientIP(c)
 	if p := principalOf(c); p != nil {
 		switch p.Role {
@@ -306,6 +302,20 @@ func (s *Server) allowFiling(c *fiber.Ctx) error {
 			return nil
 		}
 		key = "user:" + p.UserID
+	}
+	return s.allowFilingKey(c, key)
+}
+
+// allowAddressFiling counts a filing on the client address alone, whoever
+// is signed in (Open311: the API key, not a session, stands for the caller).
+func (s *Server) allowAddressFiling(c *fiber.Ctx) error {
+	return s.allowFilingKey(c, "ip:"+clientIP(c))
+}
+
+func (s *Server) allowFilingKey(c *fiber.Ctx, key string) error {
+	l := s.complaints.filings
+	if l == nil {
+		return nil
 	}
 	if ok, wait := l.Allow(key); !ok {
 		lang := languageOf(c)
