@@ -448,15 +448,23 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 }
 
 // geocodeAddress finds the community a free-text address names (the
-// longest name wins, Chinese or English). When it names none, the hint
-// holds the street or district it does name, for the triage operator.
+// longest full name wins, Chinese or English). When it names none, the
+// hint holds the street or district it names, for the triage operator: a
+// street office (街道) is named after its main road, so "解放路88号" hints
+// 解放路街道, but only a community name is taken as the place.
 func (s *Server) geocodeAddress(addr string) (string, complaints.Place) {
 	low := strings.ToLower(addr)
-	longest := func(level areas.Level) *areas.Area {
+	longest := func(level areas.Level, suffixes ...string) *areas.Area {
 		var best *areas.Area
 		bestLen := 0
 		for _, a := range s.Areas.List(level, "") {
-			for _, name := range []string{a.Name, a.NameEN} {
+			names := []string{a.Name, a.NameEN}
+			for _, suf := range suffixes {
+				if short, ok := strings.CutSuffix(a.Name, suf); ok && len([]rune(short)) >= 2 {
+					names = append(names, short)
+				}
+			}
+			for _, name := range names {
 				if name != "" && len(name) > bestLen && strings.Contains(low, strings.ToLower(name)) {
 					best, bestLen = a, len(name)
 				}
@@ -467,10 +475,10 @@ func (s *Server) geocodeAddress(addr string) (string, complaints.Place) {
 	if a := longest(areas.Community); a != nil {
 		return a.ID, complaints.Place{}
 	}
-	if a := longest(areas.Street); a != nil {
+	if a := longest(areas.Street, "街道", "街道办事处"); a != nil {
 		return "", complaints.Place{StreetID: a.ID, DistrictID: a.DistrictID}
 	}
-	if a := longest(areas.District); a != nil {
+	if a := longest(areas.District, "区"); a != nil {
 		return "", complaints.Place{DistrictID: a.ID}
 	}
 	return "", complaints.Place{}
