@@ -253,7 +253,7 @@ func TestTrust_Row11_Open311SharesTheFilingLimitPerAddress(t *testing.T) {
 	}
 	// A staff token does not lift the Open311 address limit.
 	if r := srv.Do(portaltest.Request{Method: http.MethodPost, Path: "/open311/v2/requests.json", Token: srv.Token(t, portal.RoleAdmin, ""),
-		Body: url.Values{"api_key": {e.key}, "service_code": {"garbage"}, "lat": {"27.885"}, "long": {"113.09"}}.Encode(),
+		Body:        url.Values{"api_key": {e.key}, "service_code": {"garbage"}, "lat": {"27.885"}, "long": {"113.09"}}.Encode(),
 		ContentType: "application/x-www-form-urlencoded"}); r.Status != http.StatusTooManyRequests {
 		t.Errorf("Open311 with a staff token: %d", r.Status)
 	}
