@@ -816,31 +816,23 @@ func (s *Server) o311Updates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	evs, err := s.Complaints.EventsBetween(c.UserContext(), start, end, 10*open311MaxRows)
+	if err != nil {
+		return err
+	}
 	out := []o311Update{}
-	cursor := complaints.EventCursor{At: start.Add(-time.Nanosecond), ID: "\uffff"}
-	for len(out) < open311MaxRows {
-		evs, err := s.Complaints.Events(c.UserContext(), cursor, open311MaxRows)
-		if err != nil {
-			return err
-		}
-		for _, ev := range evs {
-			if ev.At.After(end) || len(out) == open311MaxRows {
-				return s.o311Send(c, format, out, o311UpdateList{Updates: out})
-			}
-			if ev.Action == complaints.ActionFile || ev.Action == complaints.ActionModerate || (ev.From == ev.To && !publicNote(ev.Action)) {
-				continue
-			}
-			u := o311Update{UpdateID: ev.ID, ServiceRequestID: ev.CaseID, Status: o311UpdateStatus(ev), UpdatedDatetime: o311Time(ev.At)}
-			if publicNote(ev.Action) {
-				u.Description = opt(ev.Note)
-			}
-			out = append(out, u)
-		}
-		if len(evs) < open311MaxRows {
+	for _, ev := range evs {
+		if len(out) == open311MaxRows {
 			break
 		}
-		last := evs[len(evs)-1]
-		cursor = complaints.EventCursor{At: last.At, ID: last.ID}
+		if ev.Action == complaints.ActionFile || ev.Action == complaints.ActionModerate || (ev.From == ev.To && !publicNote(ev.Action)) {
+			continue
+		}
+		u := o311Update{UpdateID: ev.ID, ServiceRequestID: ev.CaseID, Status: o311UpdateStatus(ev), UpdatedDatetime: o311Time(ev.At)}
+		if publicNote(ev.Action) {
+			u.Description = opt(ev.Note)
+		}
+		out = append(out, u)
 	}
 	return s.o311Send(c, format, out, o311UpdateList{Updates: out})
 }
