@@ -442,7 +442,6 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 		}
 		out = []o311Created{{ServiceRequestID: filed.Complaint.ID, ServiceNotice: opt(s.o311Notice(c, filed.Complaint))}}
 	}
-	s.complaints.public.clear()
 	c.Status(fiber.StatusCreated)
 	return s.o311Send(c, format, out, o311CreatedList{Requests: out})
 }

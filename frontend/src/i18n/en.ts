@@ -190,6 +190,7 @@ const en: typeof zh = {
   },
   actions: {
     file: 'Filed',
+    moderate: 'Public text decided',
     accept: 'Accept',
     start: 'Start',
     resolve: 'Resolve',

@@ -189,6 +189,7 @@ export default {
   },
   actions: {
     file: '提交反映',
+    moderate: '审核公开内容',
     accept: '接收',
     start: '开始处理',
     resolve: '办结',
