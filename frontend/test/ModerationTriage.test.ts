@@ -109,3 +109,25 @@ describe('TriageView', () => {
     expect(vi.mocked(api.placeReport).mock.calls.at(-1)).toEqual([report.id, { community_id: undefined, lat: 27.885, lon: 113.09, address: undefined }])
   })
 })
+
+describe('PublicTextPanel', () => {
+  it('shows the published version and lets an official withdraw it', async () => {
+    const { session } = await import('../src/api/session')
+    const PublicTextPanel = (await import('../src/components/PublicTextPanel.vue')).default
+    session.user = { id: 'u1', username: 'official', display_name: '', role: 'official' } as never
+    const item = { id: 'EEEE4444FF', version: 4, status: 'submitted', category: 'garbage', description: '原文 13912345678', private: false,
+      public_text: { state: 'approved', description: '门口垃圾', address: '', redacted: true, by: '创卫办', at: '2026-06-01T06:00:00Z' } }
+    const w = mount(PublicTextPanel, { props: { item }, global })
+    expect(w.text()).toContain('门口垃圾')
+    expect(w.text()).not.toContain('13912345678')
+    expect(w.findAll('button').map((b) => b.text())).toEqual(['修改后发布', '不公开'])
+    await w.findAll('button')[1].trigger('click')
+    await flushPromises()
+    expect(vi.mocked(api.moderate).mock.calls.at(-1)).toEqual(['EEEE4444FF', { decision: 'withhold', version: 4, description: undefined, address: undefined }])
+    expect(w.emitted('changed')).toHaveLength(1)
+    // A private case offers no decision.
+    await w.setProps({ item: { ...item, private: true } })
+    expect(w.findAll('button')).toHaveLength(0)
+    session.user = null
+  })
+})
