@@ -681,23 +681,22 @@ type contactResponse struct {
 // complaintResponse is the staff view: everything staff may see.
 type complaintResponse struct {
 	trackResponse
-	Description    string              `json:"description"`
-	Address        string              `json:"address,omitempty"`
-	Point          *pointResponse      `json:"point,omitempty"`
-	GridID         string              `json:"grid_id,omitempty"`
-	Attributes     map[string]string   `json:"attributes,omitempty"`
-	Contact        *contactResponse    `json:"contact,omitempty"`
-	ReporterID     string              `json:"reporter_id,omitempty"`
-	Anonymous      bool                `json:"anonymous"`
-	Source         string              `json:"source"`
-	Version        int                 `json:"version"`
-	Notices        []noticeResponse    `json:"notices"`
-	Feedback       []feedbackResponse  `json:"feedback"`
-	Reopens        int                 `json:"reopens"`
-	Events         []eventResponse     `json:"events"`
-	AllowedActions []string            `json:"allowed_actions"`
-	Private        bool                `json:"private"`
-	Public         *publicTextResponse `json:"public_text,omitempty"`
+	Description    string             `json:"description"`
+	Address        string             `json:"address,omitempty"`
+	Point          *pointResponse     `json:"point,omitempty"`
+	GridID         string             `json:"grid_id,omitempty"`
+	Attributes     map[string]string  `json:"attributes,omitempty"`
+	Contact        *contactResponse   `json:"contact,omitempty"`
+	ReporterID     string             `json:"reporter_id,omitempty"`
+	Anonymous      bool               `json:"anonymous"`
+	Source         string             `json:"source"`
+	Version        int                `json:"version"`
+	Notices        []noticeResponse   `json:"notices"`
+	Feedback       []feedbackResponse `json:"feedback"`
+	Reopens        int                `json:"reopens"`
+	Events         []eventResponse    `json:"events"`
+	AllowedActions []string           `json:"allowed_actions"`
+	staffPublication
 }
 
 func (s *Server) toComplaintResponse(cs *complaints.Complaint, actor complaints.Actor) complaintResponse {
@@ -705,7 +704,7 @@ func (s *Server) toComplaintResponse(cs *complaints.Complaint, actor complaints.
 		GridID: cs.Place.GridID, Attributes: cs.Attributes, ReporterID: cs.ReporterID, Anonymous: cs.ReporterID == "",
 		Source: cs.Source, Version: cs.Version, Reopens: cs.Reopens, Notices: []noticeResponse{},
 		Feedback: []feedbackResponse{}, Events: []eventResponse{}, AllowedActions: []string{},
-		Private: cs.Private, Public: toPublicText(cs)}
+		staffPublication: toStaffPublication(cs)}
 	if cs.Point != nil {
 		r.Point = &pointResponse{Lat: cs.Point.Lat, Lon: cs.Point.Lon}
 	}

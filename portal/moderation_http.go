@@ -28,10 +28,17 @@ type publicTextResponse struct {
 	At          *time.Time `json:"at,omitempty"`
 }
 
-func toPublicText(cs *complaints.Complaint) *publicTextResponse {
+// staffPublication is the part of the staff view about publication: the
+// reporter's choice and the decided public version.
+type staffPublication struct {
+	Private bool                `json:"private"`
+	Public  *publicTextResponse `json:"public_text"`
+}
+
+func toStaffPublication(cs *complaints.Complaint) staffPublication {
 	p := cs.Publication
-	return &publicTextResponse{State: complaints.PublicationState(cs), Description: p.Description, Address: p.Address,
-		Redacted: p.Redacted, By: p.By, At: tp(p.At)}
+	return staffPublication{Private: cs.Private, Public: &publicTextResponse{State: complaints.PublicationState(cs),
+		Description: p.Description, Address: p.Address, Redacted: p.Redacted, By: p.By, At: tp(p.At)}}
 }
 
 // moderationItem is one case awaiting a decision: its text as filed.
