@@ -171,7 +171,15 @@ type Complaint struct {
 	Contact    Contact
 	Source     string // "web", "open311", "demo"
 
+	// Private is the reporter's choice to keep the description and address
+	// off every public surface; Publication is the version staff approved
+	// for them otherwise (see PublicText).
+	Private     bool
+	Publication Publication
+
 	Photos []Photo
+	// MediaURL is a photo the reporter's client hosts (Open311 media_url).
+	MediaURL string
 
 	NoticeLevel int
 	Notices     []Notice

@@ -171,7 +171,10 @@ func (f Filter) Match(c *Complaint) bool {
 		f.NoticeLevel != nil && c.NoticeLevel != *f.NoticeLevel,
 		f.Published != nil && c.Published != *f.Published,
 		!f.From.IsZero() && c.FiledAt.Before(f.From),
-		!f.To.IsZero() && !c.FiledAt.Before(f.To):
+		!f.To.IsZero() && !c.FiledAt.Before(f.To),
+		!f.UpdatedFrom.IsZero() && c.UpdatedAt.Before(f.UpdatedFrom),
+		!f.UpdatedTo.IsZero() && !c.UpdatedAt.Before(f.UpdatedTo),
+		f.AwaitingModeration && !AwaitsModeration(c):
 		return false
 	}
 	if f.Text != "" && !strings.Contains(strings.ToLower(c.ID+" "+c.Description+" "+c.Address), strings.ToLower(f.Text)) {

@@ -157,6 +157,19 @@ type FileInput struct {
 	// Photos are the raw uploads, checked and re-encoded here.
 	Photos [][]byte
 	Source string
+	// Private keeps the description and address off every public surface
+	// (the reporter's choice on the form; see PublicText).
+	Private bool
+	// MediaURL is an http(s) link to a photo hosted by the client (Open311).
+	MediaURL string
+
+	// Set by Place for a case leaving the triage queue: its reserved id,
+	// the original filing time, the event note; unplaced skips the place
+	// check (FileUnplaced).
+	id       string
+	filedAt  time.Time
+	note     string
+	unplaced bool
 }
 
 // Candidate is an open complaint that may describe the same problem.
@@ -187,8 +200,10 @@ func (s *Service) checkFile(in *FileInput) (Category, Place, error) {
 	if !ok || !cat.Active {
 		p["category"] = "unknown or inactive category"
 	}
-	if n := utf8.RuneCountInString(in.Description); n < 10 || n > 4000 {
-		p["description"] = "between 10 and 4000 characters"
+	// The description is optional (Open311 clients send short ones or
+	// none); the web form asks for more in its own validation.
+	if n := utf8.RuneCountInString(in.Description); n > 4000 {
+		p["description"] = "at most 4000 characters"
 	} else if !PlainText(in.Description) {
 		p["description"] = "plain text without HTML or control characters"
 	}
@@ -201,6 +216,7 @@ func (s *Service) checkFile(in *FileInput) (Category, Place, error) {
 	checkContact(in.Contact, p)
 	var place Place
 	switch {
+	case in.unplaced:
 	case in.Point != nil:
 		if in.Point.Lat < -90 || in.Point.Lat > 90 || in.Point.Lat != in.Point.Lat {
 			p["lat"] = "latitude must be between -90 and 90"
@@ -349,6 +365,12 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 		DueAt:       now.Add(cat.ServiceLevel()),
 		Contact:     in.Contact,
 		Source:      in.Source,
+		Private:     in.Private,
+		MediaURL:    in.MediaURL,
+		Publication: Publication{State: ModerationPending},
+	}
+	if !in.filedAt.IsZero() {
+		c.FiledAt = in.filedAt
 	}
 	if c.Source == "" {
 		c.Source = "web"
@@ -362,12 +384,15 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 	}
 	for attempt := 0; ; attempt++ {
 		c.ID = NewTrackingCode()
+		if in.id != "" {
+			c.ID = in.id
+		}
 		photos, err := s.storePhotos(ctx, c.ID, PhotoReport, processed)
 		if err != nil {
 			return nil, err
 		}
 		c.Photos = photos
-		ev := s.newEvent(c, 1, actor, ActionFile, "", StatusSubmitted, "")
+		ev := s.newEvent(c, 1, actor, ActionFile, "", StatusSubmitted, in.note)
 		ev.At = now
 		c.Version, c.UpdatedAt, c.Events = 1, now, []Event{ev}
 		err = s.store.Create(ctx, c)
@@ -375,7 +400,7 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 			break
 		}
 		s.deletePhotos(ctx, photos)
-		if !errors.Is(err, ErrCodeTaken) || attempt >= 3 {
+		if !errors.Is(err, ErrCodeTaken) || attempt >= 3 || in.id != "" {
 			return nil, err
 		}
 	}

@@ -24,6 +24,8 @@ const (
 	ActionNotice    Action = "notice"
 	ActionPublish   Action = "publish"
 	ActionAutoClose Action = "auto_close"
+	// ActionModerate decides the public version of the case's text.
+	ActionModerate Action = "moderate"
 )
 
 // StaffActions are the actions of POST /complaints/{id}/actions.
@@ -60,6 +62,7 @@ var machine = map[Action]transition{
 	ActionNotice:    {from: OpenStatuses, roles: systemRoles},
 	ActionPublish:   {from: OpenStatuses, roles: systemRoles},
 	ActionAutoClose: {from: []Status{StatusResolved}, to: StatusClosed, roles: systemRoles},
+	ActionModerate:  {from: Statuses, roles: officialRoles},
 }
 
 // Target returns the status an action leads to from status from ("" when

@@ -13,6 +13,7 @@ type Store interface {
 	CaseStore
 	PhotoStore
 	OutboxStore
+	IntakeStore
 }
 
 // CategoryStore keeps the categories.
@@ -112,7 +113,12 @@ type Filter struct {
 	NoticeLevel *int
 	Published   *bool
 	From, To    time.Time // filed in [From, To)
-	Text        string
+	// UpdatedFrom and UpdatedTo select the last change in [UpdatedFrom, UpdatedTo).
+	UpdatedFrom, UpdatedTo time.Time
+	// AwaitingModeration selects the cases whose text awaits a decision
+	// (AwaitsModeration).
+	AwaitingModeration bool
+	Text               string
 	// Now is the time "overdue" is judged at.
 	Now time.Time
 	// Sort is a field (filed_at, due_at, updated_at) with an optional "-"

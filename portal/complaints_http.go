@@ -199,11 +199,13 @@ type fileRequest struct {
 	Address     string            `json:"address" validate:"omitempty,max=200,plaintext"`
 	Contact     *contactRequest   `json:"contact"`
 	Attributes  map[string]string `json:"attributes" validate:"omitempty,max=20,dive,keys,max=40,endkeys,max=500"`
+	// Private keeps the description and address off every public page.
+	Private bool `json:"private"`
 }
 
 func (r fileRequest) input() complaints.FileInput {
 	in := complaints.FileInput{Category: r.Category, Description: r.Description, CommunityID: r.CommunityID,
-		Address: r.Address, Attributes: r.Attributes}
+		Address: r.Address, Attributes: r.Attributes, Private: r.Private}
 	if r.Lat != nil && r.Lon != nil {
 		in.Point = &complaints.Point{Lat: *r.Lat, Lon: *r.Lon}
 	}
@@ -295,10 +297,6 @@ func toCandidates(list []complaints.Candidate) []candidateResponse {
 // address, residents and volunteers by account; staff, who file on behalf
 // of callers, are not counted.
 func (s *Server) allowFiling(c *fiber.Ctx) error {
-	l := s.complaints.filings
-	if l == nil {
-		return nil
-	}
 	key := "ip:" + clientIP(c)
 	if p := principalOf(c); p != nil {
 		switch p.Role {
@@ -306,6 +304,20 @@ func (s *Server) allowFiling(c *fiber.Ctx) error {
 			return nil
 		}
 		key = "user:" + p.UserID
+	}
+	return s.allowFilingKey(c, key)
+}
+
+// allowAddressFiling counts a filing on the client address alone, whoever
+// is signed in (Open311: the API key, not a session, stands for the caller).
+func (s *Server) allowAddressFiling(c *fiber.Ctx) error {
+	return s.allowFilingKey(c, "ip:"+clientIP(c))
+}
+
+func (s *Server) allowFilingKey(c *fiber.Ctx, key string) error {
+	l := s.complaints.filings
+	if l == nil {
+		return nil
 	}
 	if ok, wait := l.Allow(key); !ok {
 		lang := languageOf(c)
@@ -391,7 +403,7 @@ func (s *Server) bindFilingMultipart(c *fiber.Ctx, req *fileRequest) ([][]byte, 
 		attrs := map[string]string{}
 		for name := range form.Value {
 			switch name {
-			case "category", "description", "lat", "lon", "community_id", "address", "contact_name", "contact_phone", "contact_email":
+			case "category", "description", "lat", "lon", "community_id", "address", "contact_name", "contact_phone", "contact_email", "private":
 			default:
 				if strings.HasPrefix(name, "attribute[") && strings.HasSuffix(name, "]") {
 					v, err := one(name)
@@ -412,13 +424,20 @@ func (s *Server) bindFilingMultipart(c *fiber.Ctx, req *fileRequest) ([][]byte, 
 			*dst = v
 			return err
 		}
-		var lat, lon, cn, cp, ce string
+		var lat, lon, cn, cp, ce, private string
 		for name, dst := range map[string]*string{"category": &req.Category, "description": &req.Description,
 			"community_id": &req.CommunityID, "address": &req.Address, "lat": &lat, "lon": &lon,
-			"contact_name": &cn, "contact_phone": &cp, "contact_email": &ce} {
+			"contact_name": &cn, "contact_phone": &cp, "contact_email": &ce, "private": &private} {
 			if err := get(name, dst); err != nil {
 				return nil, err
 			}
+		}
+		switch private {
+		case "", "false":
+		case "true":
+			req.Private = true
+		default:
+			fields["private"] = msg(lang, "须为true或false", "must be true or false")
 		}
 		for name, pair := range map[string]struct {
 			s   string
@@ -536,6 +555,11 @@ type trackResponse struct {
 	Rating         int                   `json:"rating,omitempty"`
 	Photos         []photoResponse       `json:"photos"`
 	History        []publicEventResponse `json:"history"`
+	// Description and Address are the public version (complaints.PublicText);
+	// Publication says why there is none: pending, withheld or private.
+	Description string `json:"description,omitempty"`
+	Address     string `json:"address,omitempty"`
+	Publication string `json:"publication"`
 }
 
 type categoryRef struct {
@@ -586,9 +610,15 @@ func (s *Server) toTrackResponse(cs *complaints.Complaint) trackResponse {
 		ResolvedAt: tp(cs.ResolvedAt), ClosedAt: tp(cs.ClosedAt), Overdue: cs.Overdue(s.now()),
 		NoticeLevel: cs.NoticeLevel, Published: cs.Published, MergedInto: cs.MergedInto, Supporters: cs.Supporters,
 		ResolutionNote: cs.ResolutionNote, RejectReason: cs.RejectReason, Rating: cs.Rating(),
-		Photos: photosOf(cs, ""), History: []publicEventResponse{},
+		Photos: photosOf(cs, ""), History: []publicEventResponse{}, Publication: complaints.PublicationState(cs),
+	}
+	if pub, ok := complaints.PublicText(cs); ok {
+		r.Description, r.Address = pub.Description, pub.Address
 	}
 	for _, e := range cs.Events {
+		if e.Action == complaints.ActionModerate {
+			continue
+		}
 		pe := publicEventResponse{At: e.At, Action: string(e.Action), From: string(e.From), To: string(e.To)}
 		if publicNote(e.Action) {
 			pe.Note = e.Note
@@ -666,13 +696,15 @@ type complaintResponse struct {
 	Reopens        int                `json:"reopens"`
 	Events         []eventResponse    `json:"events"`
 	AllowedActions []string           `json:"allowed_actions"`
+	staffPublication
 }
 
 func (s *Server) toComplaintResponse(cs *complaints.Complaint, actor complaints.Actor) complaintResponse {
 	r := complaintResponse{trackResponse: s.toTrackResponse(cs), Description: cs.Description, Address: cs.Address,
 		GridID: cs.Place.GridID, Attributes: cs.Attributes, ReporterID: cs.ReporterID, Anonymous: cs.ReporterID == "",
 		Source: cs.Source, Version: cs.Version, Reopens: cs.Reopens, Notices: []noticeResponse{},
-		Feedback: []feedbackResponse{}, Events: []eventResponse{}, AllowedActions: []string{}}
+		Feedback: []feedbackResponse{}, Events: []eventResponse{}, AllowedActions: []string{},
+		staffPublication: toStaffPublication(cs)}
 	if cs.Point != nil {
 		r.Point = &pointResponse{Lat: cs.Point.Lat, Lon: cs.Point.Lon}
 	}
@@ -922,6 +954,9 @@ type publicItem struct {
 	NoticeLevel int            `json:"notice_level"`
 	Supporters  int            `json:"supporters"`
 	Department  string         `json:"department,omitempty"`
+	// Description and Address only as complaints.PublicText allows.
+	Description string `json:"description,omitempty"`
+	Address     string `json:"address,omitempty"`
 }
 
 type publicQuery struct {
@@ -965,6 +1000,9 @@ func (s *Server) publicList(c *fiber.Ctx, overdue bool) error {
 			DueAt: cs.DueAt, Overdue: cs.Overdue(now), NoticeLevel: cs.NoticeLevel, Supporters: cs.Supporters}
 		if overdue {
 			it.Department = cs.Department
+		}
+		if pub, ok := complaints.PublicText(cs); ok {
+			it.Description, it.Address = pub.Description, pub.Address
 		}
 		items = append(items, it)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,7 @@ func (s *Server) registerOpen311Routes(app fiber.Router) {
 	g.Get("/requests.:format", s.o311Requests)
 	g.Get("/requests/:id.:format", s.o311Request)
 	g.Get("/tokens/:token.:format", s.o311Token)
+	g.Get("/servicerequestupdates.:format", s.o311Updates)
 	g.All("/*", func(c *fiber.Ctx) error { return apperr.New(apperr.NotFound, "no such Open311 resource") })
 }
 
@@ -259,11 +261,24 @@ func (s *Server) o311Service(c *fiber.Ctx) error {
 
 // ---- requests ----
 
+// Optional fields are null in JSON and absent in XML, never "": the
+// GeoReport v2 schemas type them as a URI, a date or a string, or null, and
+// a record reads the same in both formats (every JSON null is a missing
+// XML element, every XML element a JSON value).
+
+// opt is a value for an optional field: nil (null) when empty.
+func opt(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
 type o311Created struct {
 	XMLName          xml.Name `json:"-" xml:"request"`
 	ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
-	ServiceNotice    string   `json:"service_notice" xml:"service_notice"`
-	AccountID        *string  `json:"account_id" xml:"account_id"`
+	ServiceNotice    *string  `json:"service_notice" xml:"service_notice,omitempty"`
+	AccountID        *string  `json:"account_id" xml:"account_id,omitempty"`
 }
 
 type o311CreatedList struct {
@@ -275,6 +290,65 @@ var o311Fields = map[string]bool{"api_key": true, "jurisdiction_id": true, "serv
 	"address_string": true, "address_id": true, "email": true, "device_id": true, "account_id": true, "first_name": true,
 	"last_name": true, "phone": true, "description": true, "media_url": true}
 
+// o311Form is a POST /requests body: the spec's fields once each, and the
+// attributes, where attribute[code][]=v (the spec's form for a
+// multivaluelist) and a repeated attribute[code] both add a value.
+type o311Form struct {
+	fields map[string]string
+	attrs  map[string][]string
+	bad    []string
+}
+
+func parseO311Form(c *fiber.Ctx) o311Form {
+	f := o311Form{fields: map[string]string{}, attrs: map[string][]string{}}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		key := string(k)
+		switch {
+		case strings.HasPrefix(key, "attribute["):
+			code, ok := strings.CutSuffix(key[len("attribute["):], "][]")
+			if !ok {
+				code, ok = strings.CutSuffix(key[len("attribute["):], "]")
+			}
+			if !ok || code == "" || strings.ContainsAny(code, "[]") {
+				f.bad = append(f.bad, "malformed parameter "+key)
+				return
+			}
+			f.attrs[code] = append(f.attrs[code], string(v))
+		case o311Fields[key]:
+			if _, dup := f.fields[key]; dup {
+				f.bad = append(f.bad, key+" repeated")
+			}
+			f.fields[key] = string(v)
+		default:
+			f.bad = append(f.bad, "unknown parameter "+key)
+		}
+	})
+	return f
+}
+
+// attributes joins each attribute's values the way the complaint domain
+// keeps a multivaluelist (comma-separated); several values for any other
+// datatype are an error.
+func (f o311Form) attributes(cat complaints.Category) (map[string]string, error) {
+	if len(f.attrs) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(f.attrs))
+	for code, vals := range f.attrs {
+		multi := false
+		for _, a := range cat.Attributes {
+			if a.Code == code && a.Datatype == complaints.AttrMultiValue {
+				multi = true
+			}
+		}
+		if len(vals) > 1 && !multi {
+			return nil, apperr.Fields("some fields are invalid", map[string]string{"attribute[" + code + "]": "takes one value"})
+		}
+		out[code] = strings.Join(vals, ",")
+	}
+	return out, nil
+}
+
 // o311Create files a complaint from a form-encoded Open311 request.
 func (s *Server) o311Create(c *fiber.Ctx) error {
 	format, err := o311Format(c)
@@ -285,23 +359,8 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) {
 		return apperr.New(apperr.Invalid, "send application/x-www-form-urlencoded")
 	}
-	form := map[string]string{}
-	attrs := map[string]string{}
-	var bad []string
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		key := string(k)
-		switch {
-		case strings.HasPrefix(key, "attribute[") && strings.HasSuffix(key, "]"):
-			attrs[key[len("attribute["):len(key)-1]] = string(v)
-		case o311Fields[key]:
-			if _, dup := form[key]; dup {
-				bad = append(bad, key+" repeated")
-			}
-			form[key] = string(v)
-		default:
-			bad = append(bad, "unknown parameter "+key)
-		}
-	})
+	in := parseO311Form(c)
+	form := in.fields
 	key, err := s.open311.keys.Check(c.UserContext(), form["api_key"])
 	if err != nil {
 		return err
@@ -311,25 +370,42 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 		e.RetryAfter = wait
 		return e
 	}
+	// The key is public (demo) or shared by an app's users, so its callers
+	// are also counted by address like the web form's: no key is a way
+	// around --filing-limit.
+	if err := s.allowAddressFiling(c); err != nil {
+		return err
+	}
 	if err := s.checkJurisdiction(c, form["jurisdiction_id"]); err != nil {
 		return err
 	}
-	if len(bad) > 0 {
-		return apperr.New(apperr.Invalid, strings.Join(bad, "; "))
+	if len(in.bad) > 0 {
+		return apperr.New(apperr.Invalid, strings.Join(in.bad, "; "))
 	}
 	code := form["service_code"]
 	if code == "" {
 		return apperr.New(apperr.Invalid, "service_code is required")
 	}
-	if cat, ok := s.Complaints.Category(code); !ok || !cat.Active {
+	cat, ok := s.Complaints.Category(code)
+	if !ok || !cat.Active {
 		return apperr.New(apperr.NotFound, "unknown service_code")
 	}
-	in := complaints.FileInput{Category: code, Description: form["description"], Attributes: attrs, Source: "open311",
+	attrs, err := in.attributes(cat)
+	if err != nil {
+		return err
+	}
+	fi := complaints.FileInput{Category: code, Description: form["description"], Attributes: attrs, Source: "open311",
 		Contact: complaints.Contact{Name: strings.TrimSpace(form["first_name"] + " " + form["last_name"]),
 			Phone: strings.TrimSpace(form["phone"]), Email: strings.TrimSpace(form["email"])}}
-	if len(in.Attributes) == 0 {
-		in.Attributes = nil
+	if m := form["media_url"]; m != "" {
+		if u, err := url.Parse(m); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m) > 500 {
+			return apperr.New(apperr.Invalid, "media_url must be an http(s) URL")
+		}
+		fi.MediaURL = m
 	}
+	actor := complaints.Actor{Role: complaints.RoleAnonymous, Name: "open311:" + key.Name}
+	var unplaced bool
+	var hint complaints.Place
 	switch {
 	case form["lat"] != "" || form["long"] != "":
 		lat, err1 := strconv.ParseFloat(form["lat"], 64)
@@ -337,49 +413,74 @@ func (s *Server) o311Create(c *fiber.Ctx) error {
 		if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lon) {
 			return apperr.New(apperr.Invalid, "lat and long must both be numbers")
 		}
-		in.Point = &complaints.Point{Lat: lat, Lon: lon}
-		in.Address = form["address_string"]
+		fi.Point = &complaints.Point{Lat: lat, Lon: lon}
+		fi.Address = form["address_string"]
 	case form["address_id"] != "":
-		in.CommunityID = form["address_id"]
-		in.Address = form["address_string"]
-		if in.Address == "" {
-			in.Address = form["address_id"]
+		fi.CommunityID = form["address_id"]
+		fi.Address = form["address_string"]
+		if fi.Address == "" {
+			fi.Address = form["address_id"]
 		}
 	case form["address_string"] != "":
-		in.CommunityID = s.communityInAddress(form["address_string"])
-		if in.CommunityID == "" {
-			return apperr.New(apperr.Invalid, "address_string names no community of this city")
-		}
-		in.Address = form["address_string"]
+		fi.Address = form["address_string"]
+		fi.CommunityID, hint = s.geocodeAddress(fi.Address)
+		unplaced = fi.CommunityID == ""
 	default:
 		return apperr.New(apperr.Invalid, "give lat and long, address_string or address_id")
 	}
-	if m := form["media_url"]; m != "" {
-		if u, err := url.Parse(m); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(m) > 500 {
-			return apperr.New(apperr.Invalid, "media_url must be an http(s) URL")
+	var out []o311Created
+	if unplaced {
+		it, err := s.Complaints.FileUnplaced(c.UserContext(), actor, fi, hint)
+		if err != nil {
+			return complaints.Localize(err, "en")
 		}
+		out = []o311Created{{ServiceRequestID: it.ID, ServiceNotice: opt(s.o311TriageNotice(c))}}
+	} else {
+		filed, err := s.Complaints.File(c.UserContext(), actor, fi)
+		if err != nil {
+			return complaints.Localize(err, "en")
+		}
+		out = []o311Created{{ServiceRequestID: filed.Complaint.ID, ServiceNotice: opt(s.o311Notice(c, filed.Complaint))}}
 	}
-	filed, err := s.Complaints.File(c.UserContext(), complaints.Actor{Role: complaints.RoleAnonymous, Name: "open311:" + key.Name}, in)
-	if err != nil {
-		return complaints.Localize(err, "en")
-	}
-	out := []o311Created{{ServiceRequestID: filed.Complaint.ID, ServiceNotice: s.o311Notice(c, filed.Complaint)}}
 	c.Status(fiber.StatusCreated)
 	return s.o311Send(c, format, out, o311CreatedList{Requests: out})
 }
 
-// communityInAddress finds the community whose name the address mentions
-// (the longest match wins).
-func (s *Server) communityInAddress(addr string) string {
-	best, bestLen := "", 0
-	for _, a := range s.Areas.List(areas.Community, "") {
-		for _, name := range []string{a.Name, a.NameEN} {
-			if name != "" && len(name) > bestLen && strings.Contains(strings.ToLower(addr), strings.ToLower(name)) {
-				best, bestLen = a.ID, len(name)
+// geocodeAddress finds the community a free-text address names (the
+// longest full name wins, Chinese or English). When it names none, the
+// hint holds the street or district it names, for the triage operator: a
+// street office (街道) is named after its main road, so "解放路88号" hints
+// 解放路街道, but only a community name is taken as the place.
+func (s *Server) geocodeAddress(addr string) (string, complaints.Place) {
+	low := strings.ToLower(addr)
+	longest := func(level areas.Level, suffixes ...string) *areas.Area {
+		var best *areas.Area
+		bestLen := 0
+		for _, a := range s.Areas.List(level, "") {
+			names := []string{a.Name, a.NameEN}
+			for _, suf := range suffixes {
+				if short, ok := strings.CutSuffix(a.Name, suf); ok && len([]rune(short)) >= 2 {
+					names = append(names, short)
+				}
+			}
+			for _, name := range names {
+				if name != "" && len(name) > bestLen && strings.Contains(low, strings.ToLower(name)) {
+					best, bestLen = a, len(name)
+				}
 			}
 		}
+		return best
 	}
-	return best
+	if a := longest(areas.Community); a != nil {
+		return a.ID, complaints.Place{}
+	}
+	if a := longest(areas.Street, "街道", "街道办事处"); a != nil {
+		return "", complaints.Place{StreetID: a.ID, DistrictID: a.DistrictID}
+	}
+	if a := longest(areas.District, "区"); a != nil {
+		return "", complaints.Place{DistrictID: a.ID}
+	}
+	return "", complaints.Place{}
 }
 
 func (s *Server) o311Notice(c *fiber.Ctx, cs *complaints.Complaint) string {
@@ -387,25 +488,30 @@ func (s *Server) o311Notice(c *fiber.Ctx, cs *complaints.Complaint) string {
 	return msg(languageOf(c), "已受理登记，预计处理时限："+due, "registered; expected by "+due+" (UTC+8)")
 }
 
+func (s *Server) o311TriageNotice(c *fiber.Ctx) string {
+	return msg(languageOf(c), "已受理登记；地址未能自动定位，将由热线人员确定位置后分派，处理时限自分派起计算",
+		"registered; the address could not be placed automatically, so the city hotline will place and route it (the deadline counts from then)")
+}
+
 type o311Request struct {
 	XMLName           xml.Name `json:"-" xml:"request"`
 	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
 	Status            string   `json:"status" xml:"status"`
-	StatusNotes       string   `json:"status_notes" xml:"status_notes"`
+	StatusNotes       *string  `json:"status_notes" xml:"status_notes,omitempty"`
 	ServiceName       string   `json:"service_name" xml:"service_name"`
 	ServiceCode       string   `json:"service_code" xml:"service_code"`
-	Description       string   `json:"description" xml:"description"`
-	AgencyResponsible string   `json:"agency_responsible" xml:"agency_responsible"`
-	ServiceNotice     string   `json:"service_notice" xml:"service_notice"`
+	Description       *string  `json:"description" xml:"description,omitempty"`
+	AgencyResponsible *string  `json:"agency_responsible" xml:"agency_responsible,omitempty"`
+	ServiceNotice     *string  `json:"service_notice" xml:"service_notice,omitempty"`
 	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
 	UpdatedDatetime   string   `json:"updated_datetime" xml:"updated_datetime"`
-	ExpectedDatetime  string   `json:"expected_datetime" xml:"expected_datetime"`
-	Address           string   `json:"address" xml:"address"`
-	AddressID         string   `json:"address_id" xml:"address_id"`
-	Zipcode           string   `json:"zipcode" xml:"zipcode"`
+	ExpectedDatetime  *string  `json:"expected_datetime" xml:"expected_datetime,omitempty"`
+	Address           *string  `json:"address" xml:"address,omitempty"`
+	AddressID         *string  `json:"address_id" xml:"address_id,omitempty"`
+	Zipcode           *string  `json:"zipcode" xml:"zipcode,omitempty"`
 	Lat               *float64 `json:"lat" xml:"lat,omitempty"`
 	Long              *float64 `json:"long" xml:"long,omitempty"`
-	MediaURL          string   `json:"media_url" xml:"media_url"`
+	MediaURL          *string  `json:"media_url" xml:"media_url,omitempty"`
 }
 
 type o311RequestList struct {
@@ -420,12 +526,17 @@ func o311Time(t time.Time) string {
 	return t.In(chinaTime).Format(time.RFC3339)
 }
 
-// toO311 converts a complaint to a record: never the reporter's contact.
+// toO311 converts a complaint to a record: never the reporter's contact,
+// and the description and address only as the publication rule allows.
 func (s *Server) toO311(c *fiber.Ctx, cs *complaints.Complaint) o311Request {
+	dept := s.deptRef(cs.Department)
 	r := o311Request{ServiceRequestID: cs.ID, Status: "open", ServiceCode: cs.Category,
-		Description: cs.Description, AgencyResponsible: s.o311Name(c, s.deptRef(cs.Department).Name, s.deptRef(cs.Department).NameEN),
+		AgencyResponsible: opt(s.o311Name(c, dept.Name, dept.NameEN)),
 		RequestedDatetime: o311Time(cs.FiledAt), UpdatedDatetime: o311Time(cs.UpdatedAt),
-		ExpectedDatetime: o311Time(cs.DueAt), Address: cs.Address, AddressID: cs.Place.CommunityID}
+		ExpectedDatetime: opt(o311Time(cs.DueAt)), AddressID: opt(cs.Place.CommunityID)}
+	if pub, ok := complaints.PublicText(cs); ok {
+		r.Description, r.Address = opt(pub.Description), opt(pub.Address)
+	}
 	if cat, ok := s.Complaints.Category(cs.Category); ok {
 		r.ServiceName = s.o311Name(c, cat.Name, cat.NameEN)
 	}
@@ -434,24 +545,102 @@ func (s *Server) toO311(c *fiber.Ctx, cs *complaints.Complaint) o311Request {
 	}
 	switch {
 	case cs.MergedInto != "":
-		r.StatusNotes = "duplicate of " + cs.MergedInto
+		r.StatusNotes = opt("duplicate of " + cs.MergedInto)
 	case cs.Status == complaints.StatusRejected:
-		r.StatusNotes = cs.RejectReason
+		r.StatusNotes = opt(cs.RejectReason)
 	case cs.ResolutionNote != "" && !cs.Status.Open():
-		r.StatusNotes = cs.ResolutionNote
+		r.StatusNotes = opt(cs.ResolutionNote)
 	default:
-		r.StatusNotes = string(cs.Status)
+		r.StatusNotes = opt(string(cs.Status))
 	}
 	if p := coarse(cs.Point); p != nil {
 		r.Lat, r.Long = &p.Lat, &p.Lon
 	}
+	r.MediaURL = opt(cs.MediaURL)
 	for _, p := range cs.Photos {
-		r.MediaURL = c.BaseURL() + "/api/v1/photos/" + p.ID
-		break
+		if p.Kind == complaints.PhotoReport {
+			r.MediaURL = opt(c.BaseURL() + "/api/v1/photos/" + p.ID)
+			break
+		}
 	}
 	return r
 }
 
+// intakeO311 is the record of a report waiting in the triage queue: open,
+// no agency yet, nothing of its text (not moderated yet).
+func (s *Server) intakeO311(c *fiber.Ctx, it *complaints.Intake) o311Request {
+	r := o311Request{ServiceRequestID: it.ID, Status: "open", ServiceCode: it.Category,
+		StatusNotes:       opt(msg(languageOf(c), "等待热线人员确定位置", "awaiting placement by the city hotline")),
+		RequestedDatetime: o311Time(it.FiledAt), UpdatedDatetime: o311Time(it.FiledAt), MediaURL: opt(it.MediaURL)}
+	if cat, ok := s.Complaints.Category(it.Category); ok {
+		r.ServiceName = s.o311Name(c, cat.Name, cat.NameEN)
+	}
+	return r
+}
+
+// o311Record finds a request by id: a case, or a report still in triage.
+func (s *Server) o311Record(c *fiber.Ctx, id string) (o311Request, bool, error) {
+	cs, err := s.Complaints.Track(c.UserContext(), id)
+	if err == nil {
+		return s.toO311(c, cs), true, nil
+	}
+	if !complaints.IsNotFound(err) {
+		return o311Request{}, false, err
+	}
+	it, err := s.Complaints.TrackIntake(c.UserContext(), id)
+	if complaints.IsNotFound(err) {
+		return o311Request{}, false, nil
+	}
+	if err != nil {
+		return o311Request{}, false, err
+	}
+	return s.intakeO311(c, it), true, nil
+}
+
+// queryValues returns every value of a query parameter, given repeated
+// (status=open&status=closed) or comma-delimited (status=open,closed).
+func queryValues(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, raw := range c.Context().QueryArgs().PeekMulti(name) {
+		for _, v := range strings.Split(string(raw), ",") {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// o311Window reads start_date and end_date (RFC 3339): by default the 90
+// days up to now, at most 90 days apart.
+func (s *Server) o311Window(c *fiber.Ctx) (time.Time, time.Time, error) {
+	end := s.now()
+	if v := c.Query("end_date"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return time.Time{}, time.Time{}, apperr.New(apperr.Invalid, "end_date must be ISO 8601 (RFC 3339)")
+		}
+		end = t
+	}
+	start := end.Add(-open311MaxSpan)
+	if v := c.Query("start_date"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return time.Time{}, time.Time{}, apperr.New(apperr.Invalid, "start_date must be ISO 8601 (RFC 3339)")
+		}
+		start = t
+	}
+	if end.Sub(start) > open311MaxSpan || end.Before(start) {
+		return time.Time{}, time.Time{}, apperr.New(apperr.Invalid, "start_date and end_date must be in order and at most 90 days apart")
+	}
+	return start, end, nil
+}
+
+// o311Requests lists requests. start_date and end_date select by
+// requested_datetime (the spec); with date_field=updated_datetime they
+// select by updated_datetime instead and the newest change comes first,
+// so a client that polls for changes (as FixMyStreet's does) sees a case
+// filed long ago and resolved in the window.
 func (s *Server) o311Requests(c *fiber.Ctx) error {
 	format, err := o311Format(c)
 	if err != nil {
@@ -460,67 +649,62 @@ func (s *Server) o311Requests(c *fiber.Ctx) error {
 	if err := s.checkJurisdiction(c, c.Query("jurisdiction_id")); err != nil {
 		return err
 	}
-	var list []*complaints.Complaint
-	if ids := c.Query("service_request_id"); ids != "" {
-		parts := strings.Split(ids, ",")
-		if len(parts) > open311MaxRows {
+	out := []o311Request{}
+	if ids := queryValues(c, "service_request_id"); len(ids) > 0 {
+		if len(ids) > open311MaxRows {
 			return apperr.New(apperr.Invalid, "at most 1000 service_request_id values")
 		}
-		for _, id := range parts {
-			cs, err := s.Complaints.Track(c.UserContext(), strings.TrimSpace(id))
-			if complaints.IsNotFound(err) {
-				continue
-			}
+		for _, id := range ids {
+			r, ok, err := s.o311Record(c, id)
 			if err != nil {
 				return err
 			}
-			list = append(list, cs)
-		}
-	} else {
-		f := complaints.Filter{Now: s.now(), Sort: "-filed_at", Limit: open311MaxRows}
-		end, start := s.now(), time.Time{}
-		if v := c.Query("end_date"); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return apperr.New(apperr.Invalid, "end_date must be ISO 8601 (RFC 3339)")
+			if ok {
+				out = append(out, r)
 			}
-			end = t
 		}
-		start = end.Add(-open311MaxSpan)
-		if v := c.Query("start_date"); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return apperr.New(apperr.Invalid, "start_date must be ISO 8601 (RFC 3339)")
-			}
-			start = t
-		}
-		if end.Sub(start) > open311MaxSpan || end.Before(start) {
-			return apperr.New(apperr.Invalid, "start_date and end_date must be in order and at most 90 days apart")
-		}
+		return s.o311Send(c, format, out, o311RequestList{Requests: out})
+	}
+	f := complaints.Filter{Now: s.now(), Sort: "-filed_at", Limit: open311MaxRows}
+	start, end, err := s.o311Window(c)
+	if err != nil {
+		return err
+	}
+	switch c.Query("date_field", "requested_datetime") {
+	case "requested_datetime":
 		f.From, f.To = start, end.Add(time.Millisecond)
-		if codes := c.Query("service_code"); codes != "" {
-			for _, code := range strings.Split(codes, ",") {
-				code = strings.TrimSpace(code)
-				if _, ok := s.Complaints.Category(code); !ok {
-					return apperr.New(apperr.NotFound, "unknown service_code "+code)
-				}
-				f.Categories = append(f.Categories, code)
-			}
+	case "updated_datetime":
+		f.UpdatedFrom, f.UpdatedTo, f.Sort = start, end.Add(time.Millisecond), "-updated_at"
+	default:
+		return apperr.New(apperr.Invalid, "date_field must be requested_datetime or updated_datetime")
+	}
+	for _, code := range queryValues(c, "service_code") {
+		if _, ok := s.Complaints.Category(code); !ok {
+			return apperr.New(apperr.NotFound, "unknown service_code "+code)
 		}
-		switch c.Query("status") {
-		case "":
+		f.Categories = append(f.Categories, code)
+	}
+	var open, closed bool
+	for _, st := range queryValues(c, "status") {
+		switch st {
 		case "open":
-			f.Statuses = complaints.OpenStatuses
+			open = true
 		case "closed":
-			f.Statuses = []complaints.Status{complaints.StatusResolved, complaints.StatusClosed, complaints.StatusRejected}
+			closed = true
 		default:
-			return apperr.New(apperr.Invalid, "status must be open or closed")
-		}
-		if list, err = s.Complaints.PublicList(c.UserContext(), f); err != nil {
-			return err
+			return apperr.New(apperr.Invalid, "status must be open or closed (several comma-delimited)")
 		}
 	}
-	out := make([]o311Request, 0, len(list))
+	switch {
+	case open && !closed:
+		f.Statuses = complaints.OpenStatuses
+	case closed && !open:
+		f.Statuses = []complaints.Status{complaints.StatusResolved, complaints.StatusClosed, complaints.StatusRejected}
+	}
+	list, err := s.Complaints.PublicList(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
 	for _, cs := range list {
 		out = append(out, s.toO311(c, cs))
 	}
@@ -535,14 +719,14 @@ func (s *Server) o311Request(c *fiber.Ctx) error {
 	if err := s.checkJurisdiction(c, c.Query("jurisdiction_id")); err != nil {
 		return err
 	}
-	cs, err := s.Complaints.Track(c.UserContext(), c.Params("id"))
-	if complaints.IsNotFound(err) {
-		return apperr.New(apperr.NotFound, "unknown service_request_id")
-	}
+	r, ok, err := s.o311Record(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	out := []o311Request{s.toO311(c, cs)}
+	if !ok {
+		return apperr.New(apperr.NotFound, "unknown service_request_id")
+	}
+	out := []o311Request{r}
 	return s.o311Send(c, format, out, o311RequestList{Requests: out})
 }
 
@@ -557,7 +741,8 @@ type o311TokenList struct {
 	Requests []o311TokenRec `xml:"request"`
 }
 
-// o311Token: requests get their id at once, so a token is the id itself.
+// o311Token: requests get their id at once (a report in triage too), so a
+// token is the id itself.
 func (s *Server) o311Token(c *fiber.Ctx) error {
 	format, err := o311Format(c)
 	if err != nil {
@@ -566,15 +751,89 @@ func (s *Server) o311Token(c *fiber.Ctx) error {
 	if err := s.checkJurisdiction(c, c.Query("jurisdiction_id")); err != nil {
 		return err
 	}
-	cs, err := s.Complaints.Track(c.UserContext(), c.Params("token"))
-	if complaints.IsNotFound(err) {
-		return apperr.New(apperr.NotFound, "unknown token")
-	}
+	r, ok, err := s.o311Record(c, c.Params("token"))
 	if err != nil {
 		return err
 	}
-	out := []o311TokenRec{{ServiceRequestID: cs.ID, Token: c.Params("token")}}
+	if !ok {
+		return apperr.New(apperr.NotFound, "unknown token")
+	}
+	out := []o311TokenRec{{ServiceRequestID: r.ServiceRequestID, Token: c.Params("token")}}
 	return s.o311Send(c, format, out, o311TokenList{Requests: out})
+}
+
+// ---- updates (the FixMyStreet extension) ----
+
+type o311Update struct {
+	XMLName          xml.Name `json:"-" xml:"request_update"`
+	UpdateID         string   `json:"update_id" xml:"update_id"`
+	ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
+	Status           string   `json:"status" xml:"status"`
+	UpdatedDatetime  string   `json:"updated_datetime" xml:"updated_datetime"`
+	Description      *string  `json:"description" xml:"description,omitempty"`
+	MediaURL         *string  `json:"media_url" xml:"media_url,omitempty"`
+}
+
+type o311UpdateList struct {
+	XMLName xml.Name     `xml:"service_request_updates"`
+	Updates []o311Update `xml:"request_update"`
+}
+
+// o311UpdateStatus names an event's outcome in the statuses FixMyStreet
+// reads from an update.
+func o311UpdateStatus(ev complaints.Event) string {
+	switch {
+	case ev.Action == complaints.ActionMerge:
+		return "duplicate"
+	case ev.To == complaints.StatusAccepted:
+		return "investigating"
+	case ev.To == complaints.StatusInProgress:
+		return "in_progress"
+	case ev.To == complaints.StatusResolved:
+		return "fixed"
+	case ev.To == complaints.StatusClosed:
+		return "closed"
+	case ev.To == complaints.StatusRejected:
+		return "no_further_action"
+	}
+	return "open"
+}
+
+// o311Updates lists the public changes of cases (status changes and the
+// notes the track page shows) made between start_date and end_date, oldest
+// first, at most 1000: GET /servicerequestupdates, which FixMyStreet polls
+// to follow a server. Filing and moderation are not updates.
+func (s *Server) o311Updates(c *fiber.Ctx) error {
+	format, err := o311Format(c)
+	if err != nil {
+		return err
+	}
+	if err := s.checkJurisdiction(c, c.Query("jurisdiction_id")); err != nil {
+		return err
+	}
+	start, end, err := s.o311Window(c)
+	if err != nil {
+		return err
+	}
+	evs, err := s.Complaints.EventsBetween(c.UserContext(), start, end, 10*open311MaxRows)
+	if err != nil {
+		return err
+	}
+	out := []o311Update{}
+	for _, ev := range evs {
+		if len(out) == open311MaxRows {
+			break
+		}
+		if ev.Action == complaints.ActionFile || ev.Action == complaints.ActionModerate || (ev.From == ev.To && !publicNote(ev.Action)) {
+			continue
+		}
+		u := o311Update{UpdateID: ev.ID, ServiceRequestID: ev.CaseID, Status: o311UpdateStatus(ev), UpdatedDatetime: o311Time(ev.At)}
+		if publicNote(ev.Action) {
+			u.Description = opt(ev.Note)
+		}
+		out = append(out, u)
+	}
+	return s.o311Send(c, format, out, o311UpdateList{Updates: out})
 }
 
 // ---- API keys (admins) ----

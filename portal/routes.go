@@ -12,6 +12,8 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
 	s.registerConfigRoutes(api)
 	s.registerComplaintRoutes(api)
+	s.registerModerationRoutes(api)
+	s.registerTriageRoutes(api)
 	s.registerSurveyRoutes(api)
 	s.registerDashboardRoutes(api)
 }

@@ -90,6 +90,12 @@ var routePolicy = map[string]access{
 	"POST /api/v1/apikeys":                only("the key is shown once", rAdmin),
 	"DELETE /api/v1/apikeys/:id":          only("revoke", rAdmin),
 
+	// Publication rule and triage (issues 15 and 16).
+	"GET /api/v1/moderation":                 only("texts awaiting a decision; district officials their district", rOff, rAdmin),
+	"POST /api/v1/complaints/:id/moderation": only("approve, redact or withhold; private cases cannot be published", rOff, rAdmin),
+	"GET /api/v1/triage":                     only("reports to place; city-wide officials and admins (district officials 403)", rOff, rAdmin),
+	"POST /api/v1/triage/:id/place":          only("files the case at the chosen community or point", rOff, rAdmin),
+
 	// Survey rounds (issue 7). District officials: review, assign and list
 	// within their district; "city-wide" routes refuse them.
 	"GET /api/v1/questionnaires":                             only("answer keys included", rOff, rAdmin),

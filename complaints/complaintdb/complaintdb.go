@@ -56,6 +56,7 @@ type Store struct {
 	cells  *mongo.Collection
 	outbox *mongo.Collection
 	leases *mongo.Collection
+	intake *mongo.Collection
 	photos *mongo.GridFSBucket
 	// gate, when set, limits this process's concurrent writes (see
 	// SerializeWrites).
@@ -104,6 +105,7 @@ func New(db *mongo.Database) *Store {
 		cells:     db.Collection(CellsCollection),
 		outbox:    db.Collection(OutboxCollection),
 		leases:    db.Collection(LeasesCollection),
+		intake:    db.Collection(IntakeCollection),
 		// One chunk per photo: stored photos are at most a few MiB.
 		photos: db.GridFSBucket(options.GridFSBucket().SetName(PhotoBucket).SetChunkSizeBytes(8 << 20)),
 	}
@@ -456,6 +458,23 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 			r = append(r, bson.E{Key: "$lt", Value: f.To.UTC()})
 		}
 		add("filed_at", r)
+	}
+	if !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
+		r := bson.D{}
+		if !f.UpdatedFrom.IsZero() {
+			r = append(r, bson.E{Key: "$gte", Value: f.UpdatedFrom.UTC()})
+		}
+		if !f.UpdatedTo.IsZero() {
+			r = append(r, bson.E{Key: "$lt", Value: f.UpdatedTo.UTC()})
+		}
+		add("updated_at", r)
+	}
+	if f.AwaitingModeration {
+		add("private", bson.D{{Key: "$ne", Value: true}})
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "moderation", Value: string(complaints.ModerationPending)}},
+			bson.D{{Key: "moderation", Value: bson.D{{Key: "$exists", Value: false}}}},
+		}}})
 	}
 	if f.Text != "" {
 		add("search", bson.D{{Key: "$regex", Value: regexp.QuoteMeta(strings.ToLower(f.Text))}})

@@ -39,6 +39,12 @@ type caseDoc struct {
 	SecretHash string      `bson:"secret_hash,omitempty"`
 	Contact    *contactDoc `bson:"contact,omitempty"`
 	Source     string      `bson:"source,omitempty"`
+	Private    bool        `bson:"private,omitempty"`
+	MediaURL   string      `bson:"media_url,omitempty"`
+	// Moderation is the publication state, always written (a document
+	// without it predates moderation and counts as pending).
+	Moderation string  `bson:"moderation"`
+	Pub        *pubDoc `bson:"pub,omitempty"`
 
 	Photos       []photoDoc    `bson:"photos,omitempty"`
 	NoticeLevel  int           `bson:"notice_level"`
@@ -55,6 +61,14 @@ type caseDoc struct {
 	Events       []eventDoc    `bson:"events,omitempty"`
 	// Search is the lower-cased text that staff search matches with $regex.
 	Search string `bson:"search"`
+}
+
+type pubDoc struct {
+	Description string    `bson:"description,omitempty"`
+	Address     string    `bson:"address,omitempty"`
+	Redacted    bool      `bson:"redacted,omitempty"`
+	By          string    `bson:"by,omitempty"`
+	At          time.Time `bson:"at"`
 }
 
 type contactDoc struct {
@@ -145,6 +159,13 @@ func toDoc(c *complaints.Complaint) *caseDoc {
 		lat, lon := c.Point.Lat, c.Point.Lon
 		d.Lat, d.Lon = &lat, &lon
 	}
+	d.Private, d.MediaURL, d.Moderation = c.Private, c.MediaURL, string(c.Publication.State)
+	if d.Moderation == "" {
+		d.Moderation = string(complaints.ModerationPending)
+	}
+	if pb := c.Publication; !pb.At.IsZero() {
+		d.Pub = &pubDoc{Description: pb.Description, Address: pb.Address, Redacted: pb.Redacted, By: pb.By, At: pb.At.UTC()}
+	}
 	if !c.Contact.Empty() {
 		d.Contact = &contactDoc{Name: c.Contact.Name, Phone: c.Contact.Phone, Email: c.Contact.Email}
 	}
@@ -179,6 +200,15 @@ func toComplaint(d *caseDoc) *complaints.Complaint {
 	}
 	if d.Lat != nil && d.Lon != nil {
 		c.Point = &complaints.Point{Lat: *d.Lat, Lon: *d.Lon}
+	}
+	c.Private, c.MediaURL = d.Private, d.MediaURL
+	c.Publication.State = complaints.Moderation(d.Moderation)
+	if c.Publication.State == "" {
+		c.Publication.State = complaints.ModerationPending
+	}
+	if d.Pub != nil {
+		c.Publication.Description, c.Publication.Address, c.Publication.Redacted = d.Pub.Description, d.Pub.Address, d.Pub.Redacted
+		c.Publication.By, c.Publication.At = d.Pub.By, d.Pub.At.UTC()
 	}
 	if d.Contact != nil {
 		c.Contact = complaints.Contact{Name: d.Contact.Name, Phone: d.Contact.Phone, Email: d.Contact.Email}

@@ -3,6 +3,7 @@ package complaintdb
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,5 +184,34 @@ func (m *Memory) Candidates(_ context.Context, q complaints.DuplicateQuery) ([]c
 		}
 	}
 	m.mu.RUnlock()
+	return out, nil
+}
+
+// Events answers the event feed from the copy: every event of a case is
+// at or before its UpdatedAt, so only cases changed since the cursor are
+// looked at. The order and cursor are the store's: (At, ID) ascending.
+func (m *Memory) Events(_ context.Context, after complaints.EventCursor, limit int) ([]complaints.Event, error) {
+	var out []complaints.Event
+	m.mu.RLock()
+	for _, c := range m.rows {
+		if c.UpdatedAt.Before(after.At) {
+			continue
+		}
+		for _, ev := range c.Events {
+			if ev.At.After(after.At) || (ev.At.Equal(after.At) && ev.ID > after.ID) {
+				out = append(out, ev)
+			}
+		}
+	}
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b complaints.Event) int {
+		if r := a.At.Compare(b.At); r != 0 {
+			return r
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }

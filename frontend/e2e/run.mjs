@@ -158,7 +158,14 @@ async function makePhoto(page) {
 // ---- runner ----
 const results = []
 const state = {}
+// E2E_ONLY="part of a name|another" runs only the journeys whose names
+// contain one of the parts (the portal still starts with the demo data).
+const only = (process.env.E2E_ONLY || '').split('|').filter(Boolean)
 async function test(name, fn, needs = []) {
+  if (only.length && !only.some((o) => name.includes(o))) {
+    console.log(`- ${name} (not in E2E_ONLY)`)
+    return
+  }
   const missing = needs.filter((n) => !results.find((r) => r.name === n && r.ok))
   if (missing.length) {
     results.push({ name, ok: false, err: `skipped: needs ${missing.join(', ')}` })
@@ -466,6 +473,72 @@ try {
     await ctx.close()
   })
 
+  await test('a resident is told what will be public and keeps the text private; an official redacts a text and places an Open311 report', async () => {
+    const phone = '13912345678'
+    const ctx = await newContext(PHONE)
+    const page = await ctx.newPage()
+    await page.goto(`${base}/report`)
+    await page.locator('[data-testid=privacy-notice]').waitFor()
+    assert((await page.locator('[data-testid=privacy-notice]').textContent()).includes('不会直接公开'), 'the form says the text is reviewed before it is public')
+    await page.locator('label.cat', { hasText: '垃圾' }).first().click()
+    const map = page.locator('.area-map .map').first()
+    await map.scrollIntoViewIfNeeded()
+    const box = await map.boundingBox()
+    await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.45)
+    await page.getByText('所属', { exact: false }).first().waitFor({ timeout: 10_000 })
+    await page.fill('#description', `3栋502室门口垃圾堆了一周，我的电话${phone}`)
+    await page.check('[data-testid=keep-private]')
+    await check(page, 'report with the privacy notice')
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/complaints') && r.request().method() === 'POST'), page.click('.submit-bar button[type=submit]')])
+    assert(resp.status() === 201 && resp.request().postDataJSON().private === true, `private filing answered ${resp.status()}`)
+    await page.click('text=查看办理进度')
+    await page.locator('[data-testid=publication-note]').waitFor()
+    assert(!(await page.content()).includes(phone), 'the private text is not on the track page')
+    await ctx.close()
+
+    // Two Open311 reports with the demo key: one at a point, one whose
+    // address names no community (the triage queue).
+    const post = async (fields) => {
+      const r = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ api_key: 'demo', service_code: 'garbage', ...fields }).toString() })
+      assert(r.status === 201, `Open311 POST answered ${r.status}`)
+      return (await r.json())[0].service_request_id
+    }
+    const triaged = await post({ address_string: '解放路88号门口', description: `门口垃圾，电话${phone}` })
+
+    const desk = await newContext(DESKTOP)
+    const staff = await desk.newPage()
+    await signIn(staff, 'official')
+    await staff.goto(`${base}/staff/moderation`)
+    const first = staff.locator('[data-testid^=moderation-]').first()
+    await first.waitFor({ timeout: 60_000 })
+    const id = (await first.getAttribute('data-testid')).slice('moderation-'.length)
+    await check(staff, 'moderation (/staff/moderation)')
+    await shot(staff, 'moderation-desktop')
+    await first.getByRole('button', { name: '修改后发布' }).click()
+    await first.locator('textarea').fill('门口垃圾堆放（已审核）')
+    const [mod] = await Promise.all([staff.waitForResponse((r) => r.url().endsWith(`/complaints/${id}/moderation`)), first.getByRole('button', { name: '发布修改后的内容' }).click()])
+    assert(mod.status() === 200, `moderation answered ${mod.status()}`)
+    const tracked = await (await fetch(`${base}/api/v1/track/${id}`)).json()
+    assert(tracked.description === '门口垃圾堆放（已审核）' && tracked.publication === 'approved', `public text after redaction: ${tracked.description}`)
+
+    await staff.goto(`${base}/staff/triage`)
+    const item = staff.locator(`[data-testid=triage-${triaged}]`)
+    await item.waitFor({ timeout: 30_000 })
+    await check(staff, 'triage (/staff/triage)')
+    await item.getByRole('button', { name: '确认位置并派单' }).click()
+    const selects = item.locator('select')
+    assert((await selects.nth(1).inputValue()) === 'D01-S01', 'the street the address names is preselected')
+    await selects.nth(2).selectOption('D01-S01-C01')
+    await shot(staff, 'triage-desktop')
+    const [placed] = await Promise.all([staff.waitForResponse((r) => r.url().endsWith(`/triage/${triaged}/place`)), item.locator('[data-testid=triage-place]').click()])
+    assert(placed.status() === 201, `placing answered ${placed.status()}`)
+    await staff.locator('[data-testid=triage-done]').waitFor()
+    const rec = (await (await fetch(`${base}/open311/v2/requests/${triaged}.json`)).json())[0]
+    assert(rec.address_id === 'D01-S01-C01' && rec.agency_responsible && rec.description === null, `Open311 record after placement: ${JSON.stringify(rec)}`)
+    await desk.close()
+  })
+
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length
     for (const lang of ['zh-CN', 'en']) {
@@ -488,6 +561,8 @@ try {
       await capture(page, '/staff/rounds/new', `round-new${sfx}`, (p) => p.locator('[data-testid=create-round]').waitFor())
       await capture(page, '/staff/review', `review${sfx}`, (p) => p.locator('tr[data-response], p.state:not([role=status])').first().waitFor({ timeout: 30_000 }))
       await capture(page, '/staff/cases', `cases${sfx}`)
+      await capture(page, '/staff/moderation', `moderation${sfx}`, (p) => p.locator('[data-testid^=moderation-], p.state:not([role=status])').first().waitFor({ timeout: 30_000 }))
+      await capture(page, '/staff/triage', `triage${sfx}`, (p) => p.locator('[data-testid^=triage-], p.state:not([role=status])').first().waitFor({ timeout: 30_000 }))
       if (lang === 'en') {
         await capture(page, '/staff/dashboard', `dashboard${sfx}`, (p) => p.locator('[data-testid=survey-rate]').waitFor({ timeout: 90_000 }))
         await capture(page, '/staff/survey', `survey${sfx}`, (p) => p.locator('[data-testid=survey-results]').waitFor({ timeout: 90_000 }))

@@ -102,6 +102,8 @@ export interface Complaint {
   reject_reason?: string
   rating?: number
   allowed_actions?: string[]
+  /** publication: approved, pending, withheld or private (public views). */
+  publication?: string
   notices?: { level: number; number: string; issued_at: string; department: string; due_at: string; penalty_weight?: number }[]
 }
 
@@ -129,6 +131,8 @@ export interface FileInput {
   address?: string
   contact?: { name?: string; phone?: string }
   attributes?: Record<string, string>
+  /** private keeps the description and address off every public page. */
+  private?: boolean
 }
 
 /** fileComplaint sends JSON, or multipart when there are photos (with upload progress). */
@@ -146,6 +150,7 @@ export function fileComplaint(input: FileInput, photos: Blob[], onProgress?: (f:
   if (input.contact?.name) form.set('contact_name', input.contact.name)
   if (input.contact?.phone) form.set('contact_phone', input.contact.phone)
   for (const [k, v] of Object.entries(input.attributes ?? {})) form.set(`attribute[${k}]`, v)
+  if (input.private) form.set('private', 'true')
   photos.forEach((p, i) => form.append('photos', p, `photo-${i + 1}.jpg`))
   return api<Filed>('/complaints', { form, onUploadProgress: onProgress, method: 'POST' })
 }
