@@ -3,7 +3,6 @@ package complaints
 import (
 	"context"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -216,12 +215,7 @@ func (m *memList) candidates(cat Category, p *Point, community string, since tim
 		}
 	}
 	m.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Distance != out[j].Distance {
-			return out[i].Distance < out[j].Distance
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortCandidates(out)
 	if len(out) > 5 {
 		out = out[:5]
 	}
@@ -238,7 +232,8 @@ func appendCandidate(out []Candidate, c *Complaint, cat Category, p *Point, comm
 		if c.Point == nil {
 			return out
 		}
-		if dist = DistanceMeters(*p, *c.Point); dist > cat.Radius() {
+		var near bool
+		if dist, near = publicDistance(*p, *c.Point, cat.Radius()); !near {
 			return out
 		}
 	} else if c.Point != nil || c.Place.CommunityID != community {

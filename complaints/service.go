@@ -164,9 +164,12 @@ type FileInput struct {
 
 // Candidate is an open complaint that may describe the same problem.
 type Candidate struct {
-	ID         string
-	Status     Status
-	Distance   float64 // metres; -1 when matched by community
+	ID     string
+	Status Status
+	// Distance is in metres from the filing point to the case's
+	// PublicPoint (never its true point); -1 when matched by community.
+	// Show it only banded (Within).
+	Distance   float64
 	FiledAt    time.Time
 	Supporters int
 }
@@ -504,8 +507,8 @@ func (s *Service) candidates(ctx context.Context, cat Category, p *Point, commun
 			if e.Point == nil {
 				continue
 			}
-			dist = DistanceMeters(*p, *e.Point)
-			if dist > cat.Radius() {
+			var near bool
+			if dist, near = publicDistance(*p, *e.Point, cat.Radius()); !near {
 				continue
 			}
 		}
@@ -521,7 +524,7 @@ func (s *Service) candidates(ctx context.Context, cat Category, p *Point, commun
 		}
 		out = append(out, Candidate{ID: c.ID, Status: c.Status, Distance: dist, FiledAt: c.FiledAt, Supporters: c.Supporters})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Distance < out[j].Distance })
+	sortCandidates(out)
 	if len(out) > 5 {
 		out = out[:5]
 	}

@@ -221,9 +221,11 @@ type refResponse struct {
 }
 
 type candidateResponse struct {
-	ID         string    `json:"id"`
-	Status     string    `json:"status"`
-	DistanceM  *float64  `json:"distance_m,omitempty"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// WithinM bands the distance (50, 100, 200 or 300 m, from the case's
+	// public position); absent when matched by community.
+	WithinM    int       `json:"within_m,omitempty"`
 	FiledAt    time.Time `json:"filed_at"`
 	Supporters int       `json:"supporters"`
 }
@@ -279,12 +281,8 @@ func (s *Server) areasOf(p complaints.Place, withGrid bool) areaRefs {
 func toCandidates(list []complaints.Candidate) []candidateResponse {
 	out := make([]candidateResponse, 0, len(list))
 	for _, d := range list {
-		cr := candidateResponse{ID: d.ID, Status: string(d.Status), FiledAt: d.FiledAt, Supporters: d.Supporters}
-		if d.Distance >= 0 {
-			v := math.Round(d.Distance)
-			cr.DistanceM = &v
-		}
-		out = append(out, cr)
+		out = append(out, candidateResponse{ID: d.ID, Status: string(d.Status), WithinM: d.Within(), FiledAt: d.FiledAt,
+			Supporters: d.Supporters})
 	}
 	return out
 }
@@ -310,6 +308,27 @@ func (s *Server) allowFiling(c *fiber.Ctx) error {
 	if ok, wait := l.Allow(key); !ok {
 		lang := languageOf(c)
 		e := apperr.New(apperr.RateLimited, msg(lang, "提交过于频繁，请稍后再试", "too many reports from this address or account; try again later"))
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
+}
+
+// allowLookup limits the public lookups that take a position (duplicate
+// hints) per anonymous client address or per account; staff are not
+// limited. The answers reveal nothing finer than the public map, so the
+// limit only keeps scripts from scraping the city's cases.
+func (s *Server) allowLookup(c *fiber.Ctx) error {
+	key := "ip:" + clientIP(c)
+	if p := principalOf(c); p != nil {
+		switch p.Role {
+		case RoleDepartment, RoleOfficial, RoleAdmin:
+			return nil
+		}
+		key = "user:" + p.UserID
+	}
+	if ok, wait := s.complaints.lookups.Allow(key); !ok {
+		e := apperr.New(apperr.RateLimited, msg(languageOf(c), "查询过于频繁，请稍后再试", "too many lookups from this address or account; try again later"))
 		e.RetryAfter = wait
 		return e
 	}
@@ -565,7 +584,8 @@ func coarse(p *complaints.Point) *pointResponse {
 	if p == nil {
 		return nil
 	}
-	return &pointResponse{Lat: math.Round(p.Lat*1000) / 1000, Lon: math.Round(p.Lon*1000) / 1000}
+	pp := complaints.PublicPoint(*p)
+	return &pointResponse{Lat: pp.Lat, Lon: pp.Lon}
 }
 
 // publicNote says which actions' notes the public sees: the outcome of the
@@ -849,6 +869,9 @@ type duplicatesQuery struct {
 
 // duplicateCandidates answers "is this already reported?" before filing.
 func (s *Server) duplicateCandidates(c *fiber.Ctx) error {
+	if err := s.allowLookup(c); err != nil {
+		return err
+	}
 	var q duplicatesQuery
 	if err := s.BindQuery(c, &q); err != nil {
 		return err

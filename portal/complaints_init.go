@@ -16,6 +16,11 @@ const (
 	complaintOutboxInterval = 2 * time.Second
 )
 
+// lookupsPerMinute is how many duplicate hints one anonymous address or
+// account may ask for a minute: the filing page asks once per change of
+// category or point.
+const lookupsPerMinute = 30
+
 // complaintsRuntime is the complaint domain's wiring inside the server.
 type complaintsRuntime struct {
 	store     *complaintdb.Store
@@ -24,6 +29,8 @@ type complaintsRuntime struct {
 	// filings limits filings per anonymous address or resident (nil: no
 	// limit).
 	filings *ratelimit.Limiter
+	// lookups limits the public lookups that take a position.
+	lookups *ratelimit.Limiter
 }
 
 // initComplaints builds the complaint service on the shared store, creates
@@ -72,6 +79,7 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		store:     st,
 		deliverer: complaints.NewDeliverer(st, channels, s.now, s.log),
 		public:    newPublicCache(30 * time.Second),
+		lookups:   ratelimit.PerMinute(lookupsPerMinute, lookupsPerMinute, s.now),
 	}
 	if s.cfg.FilingLimit > 0 {
 		s.complaints.filings = ratelimit.PerHour(s.cfg.FilingLimit, s.now)
