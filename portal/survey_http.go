@@ -667,10 +667,13 @@ type responseDTO struct {
 	DurationSec int64             `json:"duration_sec"`
 	GPS         *gpsDTO           `json:"gps,omitempty"`
 	Answers     map[string]string `json:"answers,omitempty"`
-	Satisfied   int               `json:"satisfied"`
-	Correct     int               `json:"correct"`
-	Answered    int               `json:"answered"`
-	Aware       int               `json:"aware"`
+	// The scores are staff's, for review: nil in the answer to a
+	// submission, where a volunteer could read the quiz keys off the
+	// correct count by trying answers (issue 15 row 9).
+	Satisfied   *int              `json:"satisfied,omitempty"`
+	Correct     *int              `json:"correct,omitempty"`
+	Answered    *int              `json:"answered,omitempty"`
+	Aware       *int              `json:"aware,omitempty"`
 	Flags       []string          `json:"flags"`
 	Reason      string            `json:"reason,omitempty"`
 	ReviewedBy  string            `json:"reviewed_by,omitempty"`
@@ -685,16 +688,18 @@ type gpsDTO struct {
 	Accuracy float64 `json:"accuracy"`
 }
 
+// toResponseDTO renders a response; withAnswers (staff review) adds the
+// answers and the scores.
 func toResponseDTO(r survey.Response, withAnswers bool) responseDTO {
 	d := responseDTO{ID: r.ID, ClientID: r.ClientID, Status: string(r.Status), Unit: r.Unit, Stratum: r.Stratum, District: r.District,
 		Volunteer: r.Volunteer, StartedAt: r.StartedAt, EndedAt: r.EndedAt, DurationSec: int64(r.EndedAt.Sub(r.StartedAt) / time.Second),
-		Satisfied: r.Satisfied, Correct: r.Correct, Answered: r.Answered, Aware: r.Aware, Flags: []string{},
-		Reason: r.Reason, ReviewedBy: r.ReviewedBy, ReceivedAt: r.ReceivedAt, Version: r.Version}
+		Flags: []string{}, Reason: r.Reason, ReviewedBy: r.ReviewedBy, ReceivedAt: r.ReceivedAt, Version: r.Version}
 	if r.GPS != nil {
 		d.GPS = &gpsDTO{r.GPS.Lat, r.GPS.Lon, r.GPS.Accuracy}
 	}
 	if withAnswers {
 		d.Answers = r.Answers
+		d.Satisfied, d.Correct, d.Answered, d.Aware = &r.Satisfied, &r.Correct, &r.Answered, &r.Aware
 	}
 	for _, f := range r.Flags {
 		d.Flags = append(d.Flags, string(f))
@@ -770,7 +775,8 @@ func (s *Server) submitResponses(c *fiber.Ctx) error {
 	}
 	p := principalOf(c)
 	if len(subs) > 0 {
-		res, err := s.Survey.Submit(c.UserContext(), r.ID, survey.Submitter{Username: p.Username, Supervisor: p.Is(RoleOfficial, RoleAdmin)}, subs)
+		res, err := s.Survey.Submit(c.UserContext(), r.ID, survey.Submitter{Username: p.Username, Supervisor: p.Is(RoleOfficial, RoleAdmin),
+			District: districtScope(p)}, subs)
 		if err != nil {
 			return surveyErr(c, err)
 		}
