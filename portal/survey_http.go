@@ -670,16 +670,16 @@ type responseDTO struct {
 	// The scores are staff's, for review: nil in the answer to a
 	// submission, where a volunteer could read the quiz keys off the
 	// correct count by trying answers (issue 15 row 9).
-	Satisfied   *int              `json:"satisfied,omitempty"`
-	Correct     *int              `json:"correct,omitempty"`
-	Answered    *int              `json:"answered,omitempty"`
-	Aware       *int              `json:"aware,omitempty"`
-	Flags       []string          `json:"flags"`
-	Reason      string            `json:"reason,omitempty"`
-	ReviewedBy  string            `json:"reviewed_by,omitempty"`
-	ReviewedAt  *time.Time        `json:"reviewed_at,omitempty"`
-	ReceivedAt  time.Time         `json:"received_at"`
-	Version     int64             `json:"version"`
+	Satisfied  *int       `json:"satisfied,omitempty"`
+	Correct    *int       `json:"correct,omitempty"`
+	Answered   *int       `json:"answered,omitempty"`
+	Aware      *int       `json:"aware,omitempty"`
+	Flags      []string   `json:"flags"`
+	Reason     string     `json:"reason,omitempty"`
+	ReviewedBy string     `json:"reviewed_by,omitempty"`
+	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
+	ReceivedAt time.Time  `json:"received_at"`
+	Version    int64      `json:"version"`
 }
 
 type gpsDTO struct {
