@@ -28,8 +28,9 @@ type Locator interface {
 	// DepartmentOfType returns the department of a type (for street
 	// offices, the one of the street).
 	DepartmentOfType(typ, streetID string) (string, bool)
-	// DepartmentExists reports whether a department id is known.
-	DepartmentExists(id string) bool
+	// DepartmentDistrict reports whether a department id is known and the
+	// district it serves ("" for a city department, which serves all).
+	DepartmentDistrict(id string) (district string, ok bool)
 	// Outside reports whether err means a point outside the city.
 	Outside(err error) bool
 }
@@ -713,11 +714,14 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 		next.RejectReason = in.Note
 		next.ClosedAt = now
 	case ActionReassign:
+		district, known := s.loc.DepartmentDistrict(in.Department)
 		switch {
 		case in.Department == "":
 			return nil, invalid(map[string]string{"department": "give the department to reassign to"})
-		case !s.loc.DepartmentExists(in.Department):
+		case !known:
 			return nil, invalid(map[string]string{"department": "unknown department"})
+		case district != "" && district != c.Place.DistrictID:
+			return nil, invalid(map[string]string{"department": "this department does not serve the case's district"})
 		case in.Department == c.Department:
 			return nil, invalid(map[string]string{"department": "the case is already with this department"})
 		case in.Note == "":
@@ -768,7 +772,19 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	if err != nil {
 		return nil, err
 	}
-	if target.Status == StatusRejected || target.Status == StatusClosed {
+	// The target must be a case the actor could merge itself (issue 15
+	// row 4: a district official merged into another district's case, a
+	// department into another department's), of the same problem, and
+	// still owed work: a resolved, closed or merged case would pass the
+	// reporter's complaint off as answered.
+	if !inScope(target, actor) {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Message: ErrOutOfScope.Message,
+			Fields: map[string]string{"into": "the target case is outside your department or district"}}
+	}
+	if target.Category != c.Category {
+		return nil, invalid(map[string]string{"into": "the target case is of another category"})
+	}
+	if !target.Status.Open() {
 		return nil, invalid(map[string]string{"into": "the target case is closed to merging"})
 	}
 	next.MergedInto = into
@@ -788,8 +804,7 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 		tn.Supporters += 1 + c.Supporters
 		jev := Event{ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, Action: ActionJoin,
 			Note: "merged from " + c.ID}
-		// A join leaves the status unchanged; allowed from open statuses
-		// and, for merges, also from resolved.
+		// A join leaves the status unchanged.
 		if _, err = s.apply(ctx, t, tn, jev); err == nil || !IsConflict(err) {
 			if err != nil {
 				s.log.Warn("complaints: counting a merge on the target failed", "case", c.ID, "into", into, "err", err)

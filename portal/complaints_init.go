@@ -122,9 +122,18 @@ func (l complaintsLocator) DepartmentOfType(typ, streetID string) (string, bool)
 	return d.ID, ok
 }
 
-func (l complaintsLocator) DepartmentExists(id string) bool {
-	_, ok := l.a.Department(id)
-	return ok
+// DepartmentDistrict: a street office serves its street's district, a
+// city department every district.
+func (l complaintsLocator) DepartmentDistrict(id string) (string, bool) {
+	d, ok := l.a.Department(id)
+	if !ok || d.StreetID == "" {
+		return "", ok
+	}
+	st, ok := l.a.Area(d.StreetID)
+	if !ok {
+		return "", false
+	}
+	return st.DistrictID, true
 }
 
 func (l complaintsLocator) Outside(err error) bool { return areas.IsOutside(err) }

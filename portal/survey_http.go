@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"cleancity/portal/apperr"
+	"cleancity/portal/auth"
 	"cleancity/survey"
 )
 
@@ -562,13 +563,36 @@ func (s *Server) addAssignments(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
+	lang := languageOf(c)
 	scope := districtScope(p)
 	list := make([]survey.Assignment, 0, len(req.Assignments))
+	// Each name must be an active volunteer's account (issue 15 row 13:
+	// units went to unknown names and to staff).
+	volunteers := map[string]string{} // as given -> account username, "" when not one
+	fields := map[string]string{}
 	for i, a := range req.Assignments {
 		if u, ok := r.Plan.UnitOf(a.Unit); ok && scope != "" && u.District != scope {
-			return apperr.New(apperr.Forbidden, msg(languageOf(c), fmt.Sprintf("第%d项：不能分配其他区的社区", i+1), fmt.Sprintf("assignment %d: unit outside your district", i+1)))
+			return apperr.New(apperr.Forbidden, msg(lang, fmt.Sprintf("第%d项：不能分配其他区的社区", i+1), fmt.Sprintf("assignment %d: unit outside your district", i+1)))
 		}
-		list = append(list, survey.Assignment{Unit: a.Unit, Volunteer: a.Volunteer})
+		name, seen := volunteers[a.Volunteer]
+		if !seen {
+			u, err := s.Auth.UserByUsername(c.UserContext(), a.Volunteer)
+			switch {
+			case err == nil && Role(u.Role) == RoleVolunteer && !u.Disabled:
+				name = u.Username
+			case err != nil && !errors.Is(err, auth.ErrUserNotFound):
+				return err
+			}
+			volunteers[a.Volunteer] = name
+		}
+		if name == "" {
+			fields[fmt.Sprintf("assignments.%d.volunteer", i)] = msg(lang, "不是在用的志愿者账号", "not an active volunteer's account")
+			continue
+		}
+		list = append(list, survey.Assignment{Unit: a.Unit, Volunteer: name})
+	}
+	if len(fields) > 0 {
+		return apperr.Fields(invalidMessage(lang), fields)
 	}
 	if err := s.Survey.Assign(c.UserContext(), r.ID, list, p.Username); err != nil {
 		return surveyErr(c, err)

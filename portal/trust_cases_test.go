@@ -117,3 +117,101 @@ func TestTrust_Row02_DuplicateHintsDoNotLocateReporters(t *testing.T) {
 		t.Errorf("31st lookup in a minute: %d %s", last.Status, last.Body)
 	}
 }
+
+// pointIn returns the centre of a demo lattice cell in the district.
+func pointIn(t *testing.T, srv *portaltest.Server, district string) (lat, lon float64) {
+	t.Helper()
+	for col := range 12 {
+		for row := range 10 {
+			p := cellPoint(col, row)
+			if loc, err := srv.Areas.Locate(p.Lat, p.Lon); err == nil && loc.District.ID == district {
+				return p.Lat, p.Lon
+			}
+		}
+	}
+	t.Fatalf("no lattice cell in %s", district)
+	return 0, 0
+}
+
+// TestTrust_Row04_MergeChecksTheTarget repeats the attack: a district
+// official merged its case into another district's case of another
+// category, a department merged into another department's case, a merge
+// into a resolved case was taken, and the merged case counted as answered
+// in time. Reassignment (row 13) goes only to departments that serve the
+// case's district.
+func TestTrust_Row04_MergeChecksTheTarget(t *testing.T) {
+	e := newWorkflowEnv(t)
+	officialD1 := e.srv.Token(t, portal.RoleOfficial, "D01")
+	d2Lat, d2Lon := pointIn(t, e.srv, "D02")
+	id := func(m map[string]any) string { return m["id"].(string) }
+	merge := func(tok, from, into string) portaltest.Response {
+		t.Helper()
+		return e.act(t, tok, from, map[string]any{"action": "merge", "into": into, "note": "重复", "version": e.version(t, from)})
+	}
+	want := func(name string, r portaltest.Response, status int, field string) {
+		t.Helper()
+		if r.Status != status {
+			t.Errorf("%s: %d %s, want %d", name, r.Status, r.Body, status)
+			return
+		}
+		if field != "" && portaltest.Lookup(r.JSON(t), "error.fields."+field) == nil {
+			t.Errorf("%s: no message for %s: %s", name, field, r.Body)
+		}
+	}
+
+	ownD1 := id(mustFileHTTP(t, e.srv, "", nil))
+	otherD2 := id(mustFileHTTP(t, e.srv, "", map[string]any{"category": "flyers", "lat": d2Lat, "lon": d2Lon}))
+	want("district official into another district's case", merge(officialD1, ownD1, otherD2), 403, "into")
+	otherCat := id(mustFileHTTP(t, e.srv, "", map[string]any{"category": "flyers"}))
+	want("into another category", merge(officialD1, ownD1, otherCat), 400, "into")
+
+	// A department's in-progress case into another department's case.
+	mine := id(mustFileHTTP(t, e.srv, "", nil))
+	for _, a := range []string{"accept", "start"} {
+		if r := e.act(t, e.sanitation, mine, map[string]any{"action": a, "version": e.version(t, mine)}); r.Status != 200 {
+			t.Fatalf("%s: %d %s", a, r.Status, r.Body)
+		}
+	}
+	theirs := id(mustFileHTTP(t, e.srv, "", nil))
+	if r := e.act(t, e.official, theirs, map[string]any{"action": "reassign", "department": "citymgmt", "note": "城管负责", "version": 1}); r.Status != 200 {
+		t.Fatalf("reassign to citymgmt: %d %s", r.Status, r.Body)
+	}
+	want("department into another department's case", merge(e.sanitation, mine, theirs), 403, "into")
+
+	// Into a resolved case.
+	done := id(mustFileHTTP(t, e.srv, "", nil))
+	for _, a := range []map[string]any{{"action": "accept"}, {"action": "start"}, {"action": "resolve", "note": "已清运"}} {
+		a["version"] = e.version(t, done)
+		if r := e.act(t, e.sanitation, done, a); r.Status != 200 {
+			t.Fatalf("%v: %d %s", a["action"], r.Status, r.Body)
+		}
+	}
+	want("into a resolved case", merge(e.sanitation, mine, done), 400, "into")
+	for _, c := range []string{ownD1, otherD2, mine, theirs, done} {
+		if tr := e.srv.Get("/api/v1/track/"+c, "").JSON(t); tr["merged_into"] != nil {
+			t.Errorf("%s merged into %v after the refusals", c, tr["merged_into"])
+		}
+	}
+
+	// Reassignment only to a department serving the case's district.
+	r := e.act(t, officialD1, ownD1, map[string]any{"action": "reassign", "department": "office-D02-S01", "note": "转办", "version": e.version(t, ownD1)})
+	want("district official reassigning to another district's street office", r, 400, "department")
+	r = e.act(t, officialD1, ownD1, map[string]any{"action": "reassign", "department": "office-D01-S02", "note": "转办", "version": e.version(t, ownD1)})
+	want("district official reassigning to a street office of the district", r, 200, "")
+
+	// A legitimate merge still works, and the merged duplicate does not
+	// count as answered in time: the figures follow the case it joined.
+	e.clock.Set(time.Date(2026, 6, 3, 1, 0, 0, 0, time.UTC))
+	dup := id(mustFileHTTP(t, e.srv, "", nil))
+	kept := id(mustFileHTTP(t, e.srv, "", nil))
+	e.clock.Advance(time.Hour)
+	want("merge a duplicate into an open case of the same category", merge(e.srv.Token(t, portal.RoleDepartment, "sanitation"), dup, kept), 200, "")
+	e.clock.Advance(30 * time.Hour) // past both due times (24 h), kept unanswered
+	if err := e.srv.DashboardSync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	m := e.srv.Get("/api/v1/dashboard/complaints?from=2026-06-04&to=2026-06-04&category=garbage", e.srv.Token(t, portal.RoleAdmin, "")).JSON(t)
+	if num, den := portaltest.Lookup(m, "on_time.num"), portaltest.Lookup(m, "on_time.den"); num != 0.0 || den != 1.0 {
+		t.Errorf("on time for the day the two were due: %v/%v, want 0/1 (the merged duplicate is no answer in time)", num, den)
+	}
+}

@@ -104,3 +104,36 @@ func TestTrust_Row09_SubmitAnswerHidesQuizScore(t *testing.T) {
 		t.Errorf("staff review lacks the correct count: %v", review)
 	}
 }
+
+// TestTrust_Row13_AssignmentsNameActiveVolunteers: units were assigned to
+// unknown usernames and to staff accounts (201). Now each such row is a
+// 400 with a message on its field, and nothing is assigned.
+func TestTrust_Row13_AssignmentsNameActiveVolunteers(t *testing.T) {
+	srv, _ := surveyCity(t)
+	official := srv.Token(t, portal.RoleOfficial, "")
+	_, units, _ := trustRound(t, srv, official)
+	staff := srv.CreateUser(t, "staff-not-volunteer", portal.RoleDepartment, "sanitation")
+	vol := srv.CreateUser(t, "field-ok", portal.RoleVolunteer, "")
+	r := srv.PostJSON("/api/v1/rounds/r1/assignments", official, map[string]any{"assignments": []map[string]string{
+		{"unit": units[0].Unit, "volunteer": "nobody-by-this-name"},
+		{"unit": units[1].Unit, "volunteer": staff.Username},
+		{"unit": units[2].Unit, "volunteer": vol.Username},
+	}})
+	fields, _ := portaltest.Lookup(mustStatus(t, r, http.StatusBadRequest), "error.fields").(map[string]any)
+	for _, f := range []string{"assignments.0.volunteer", "assignments.1.volunteer"} {
+		if fields[f] == nil {
+			t.Errorf("no message for %s: %s", f, r.Body)
+		}
+	}
+	if fields["assignments.2.volunteer"] != nil {
+		t.Errorf("the volunteer's row was refused: %s", r.Body)
+	}
+	list := mustStatus(t, srv.Get("/api/v1/rounds/r1/assignments", official), http.StatusOK)["assignments"].([]any)
+	for _, a := range list {
+		if v := a.(map[string]any)["volunteer"]; v != "field-trust" {
+			t.Errorf("assigned to %v after the refusal", v)
+		}
+	}
+	mustStatus(t, srv.PostJSON("/api/v1/rounds/r1/assignments", official, map[string]any{"assignments": []map[string]string{
+		{"unit": units[2].Unit, "volunteer": vol.Username}}}), http.StatusCreated)
+}
