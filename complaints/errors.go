@@ -79,7 +79,8 @@ var zhText = map[string]string{
 	"the photo is larger than 8 MiB":                                     "照片超过8 MiB",
 	"the photo is too large in pixels":                                   "照片像素尺寸过大",
 	"the photo cannot be decoded":                                        "照片无法解码",
-	"a district official sees only the district's cases":                 "区级官员只能查看本区的投诉",
+	"the photo would take too much memory to process; send it at 8 bits per channel or smaller": "照片解码所需内存过大，请改用每通道8位或更小的图片",
+	"a district official sees only the district's cases":                                        "区级官员只能查看本区的投诉",
 }
 
 // Localize returns err with its messages in lang ("zh" or "en"). Errors

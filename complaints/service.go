@@ -68,6 +68,8 @@ type Service struct {
 	channels []string
 	// mem answers lists from memory when enabled (EnableMemoryLists).
 	mem *memList
+	// photos decodes uploads within this process's memory budget.
+	photos *photo.Decoder
 }
 
 // NewService returns a service; call Init before use.
@@ -78,7 +80,8 @@ func NewService(store Store, loc Locator, now func() time.Time, log *slog.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: store, loc: loc, now: now, log: log, channels: []string{ChannelLog}}
+	return &Service{store: store, loc: loc, now: now, log: log, channels: []string{ChannelLog},
+		photos: photo.NewDecoder(photo.DefaultConcurrency, photo.DefaultBudget)}
 }
 
 // Init seeds the default categories that are missing and loads them.
@@ -274,16 +277,17 @@ func (s *Service) route(cat Category, place Place) (string, error) {
 	return "", apperr.Fields("some fields are invalid", map[string]string{"category": "no department handles this category here"})
 }
 
-// processPhotos re-encodes uploads; nothing is stored here.
-func processPhotos(raw [][]byte, field string) ([]*photo.Processed, error) {
+// processPhotos re-encodes uploads, one at a time within the process's
+// decoding budget; nothing is stored here.
+func (s *Service) processPhotos(ctx context.Context, raw [][]byte, field string) ([]*photo.Processed, error) {
 	out := make([]*photo.Processed, 0, len(raw))
 	for i, data := range raw {
-		pr, err := photo.Process(data)
+		pr, err := s.photos.Process(ctx, data)
 		if err != nil {
 			var msg string
 			switch {
 			case errors.Is(err, photo.ErrNotImage), errors.Is(err, photo.ErrTooLarge),
-				errors.Is(err, photo.ErrTooBig), errors.Is(err, photo.ErrUndecoded):
+				errors.Is(err, photo.ErrTooBig), errors.Is(err, photo.ErrUndecoded), errors.Is(err, photo.ErrTooDeep):
 				msg = err.Error()
 			default:
 				return nil, err
@@ -334,7 +338,7 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 	if err != nil {
 		return nil, err
 	}
-	processed, err := processPhotos(in.Photos, "photos")
+	processed, err := s.processPhotos(ctx, in.Photos, "photos")
 	if err != nil {
 		return nil, err
 	}
@@ -691,7 +695,7 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 		if in.Note == "" {
 			return nil, invalid(map[string]string{"note": "a note is required"})
 		}
-		processed, err := processPhotos(in.Photos, "photos")
+		processed, err := s.processPhotos(ctx, in.Photos, "photos")
 		if err != nil {
 			return nil, err
 		}

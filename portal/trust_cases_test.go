@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"cleancity/complaints/photo/phototest"
 	"cleancity/portal"
 	"cleancity/portal/portaltest"
 )
@@ -213,5 +214,31 @@ func TestTrust_Row04_MergeChecksTheTarget(t *testing.T) {
 	m := e.srv.Get("/api/v1/dashboard/complaints?from=2026-06-04&to=2026-06-04&category=garbage", e.srv.Token(t, portal.RoleAdmin, "")).JSON(t)
 	if num, den := portaltest.Lookup(m, "on_time.num"), portaltest.Lookup(m, "on_time.den"); num != 0.0 || den != 1.0 {
 		t.Errorf("on time for the day the two were due: %v/%v, want 0/1 (the merged duplicate is no answer in time)", num, den)
+	}
+}
+
+// TestTrust_Row06_DeepPhotosAreRefusedBeforeDecoding: a 7000 x 7000 PNG at
+// 16 bits per channel (286 KB, under the pixel cap) was decoded to 392 MB
+// and stored (201); three filings of four took a process to 2.57 GB. Now
+// the header's size and depth refuse it with a message on its field before
+// any pixel is allocated, while a 12-megapixel phone JPEG is still taken.
+// (Peak memory under the whole attack is measured by bench/photos.)
+func TestTrust_Row06_DeepPhotosAreRefusedBeforeDecoding(t *testing.T) {
+	srv := newCityServer(t)
+	file := func(data []byte) portaltest.Response {
+		body, ct := multipartBody(t, map[string]string{"data": mustJSON(fileBody(nil))},
+			[]filePart{{field: "photos", name: "p.png", ct: "image/png", data: data}})
+		return srv.Do(portaltest.Request{Method: http.MethodPost, Path: "/api/v1/complaints", Body: body, ContentType: ct})
+	}
+	r := file(phototest.DeepPNG(7000, 7000))
+	if r.Status != http.StatusBadRequest || fieldMsg(t, r, "photos.0") == "" {
+		t.Fatalf("deep PNG: %d %.300s, want 400 with a message on photos.0", r.Status, r.Body)
+	}
+	r = file(phototest.PhoneJPEG(4000, 3000))
+	if r.Status != http.StatusCreated {
+		t.Fatalf("12-megapixel phone JPEG: %d %.300s", r.Status, r.Body)
+	}
+	if w := portaltest.Lookup(r.JSON(t), "photos.0.width"); w != 2560.0 {
+		t.Errorf("stored width %v, want 2560", w)
 	}
 }
