@@ -81,6 +81,10 @@ var zhText = map[string]string{
 	"the photo cannot be decoded":                                        "照片无法解码",
 	"the photo would take too much memory to process; send it at 8 bits per channel or smaller": "照片解码所需内存过大，请改用每通道8位或更小的图片",
 	"a district official sees only the district's cases":                                        "区级官员只能查看本区的投诉",
+	"the confirmation code does not match":                                                      "确认码不正确",
+	"too many wrong confirmation codes for this case":                                           "该投诉的确认码错误次数过多",
+	"this case has no contact waiting for confirmation":                                         "该投诉没有待确认的联系方式",
+	"the code has 6 digits":                                                                     "确认码为6位数字",
 }
 
 // Localize returns err with its messages in lang ("zh" or "en"). Errors

@@ -117,7 +117,7 @@ func (m *memList) list(f Filter) []*Complaint {
 		if f.Summary {
 			// List views carry no history; skip copying it.
 			n := *c
-			n.Events, n.SupporterIDs = nil, nil
+			n.Events, n.SupporterIDs, n.SupporterDevices = nil, nil, nil
 			res[i] = n.clone()
 		} else {
 			res[i] = c.clone()

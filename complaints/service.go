@@ -184,6 +184,10 @@ type Filed struct {
 	// Secret is the follow-up secret of an anonymous filing (shown once).
 	Secret     string
 	Duplicates []Candidate
+	// ContactCode says whether a confirmation code went to the contact
+	// given (ContactCodeSent), could not today (ContactCodeLimited), or
+	// no phone or email was given (ContactCodeNone).
+	ContactCode string
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,19}$`)
@@ -371,6 +375,11 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 		out.Secret = NewSecret()
 		c.SecretHash = HashSecret(out.Secret)
 	}
+	var contactCode string
+	if c.Contact.reachable() {
+		contactCode = newContactCode()
+		c.ContactCodeHash = HashSecret(contactCode)
+	}
 	for attempt := 0; ; attempt++ {
 		c.ID = NewTrackingCode()
 		photos, err := s.storePhotos(ctx, c.ID, PhotoReport, processed)
@@ -393,6 +402,13 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 	s.index(ctx, c)
 	s.remember(c)
 	s.fire(ctx, c, c.Events[0])
+	if contactCode != "" {
+		// The case is filed; a code that could not be queued only
+		// leaves the contact unconfirmed.
+		if out.ContactCode, err = s.sendContactCode(ctx, c, contactCode, now); err != nil {
+			s.log.Warn("complaints: queue contact code failed", "case", c.ID, "err", err)
+		}
+	}
 	return out, nil
 }
 
@@ -819,8 +835,16 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	return res, nil
 }
 
-// Join adds a "me too" to an open complaint. Signed-in users count once.
+// Join adds a "me too" to an open complaint. Signed-in users count once;
+// anonymous callers once per device (actor.Device) and once a day per
+// client address (actor.Address, claimed by insert so every process
+// agrees).
 func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint, error) {
+	device := ""
+	if actor.ID == "" && actor.Device != "" {
+		device = shortHash(actor.Device)
+	}
+	claimed := false
 	for attempt := 0; ; attempt++ {
 		c, err := s.load(ctx, id)
 		if err != nil {
@@ -831,13 +855,29 @@ func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint,
 			e.Details = map[string]any{"status": c.Status}
 			return nil, e
 		}
-		if actor.ID != "" && (slices.Contains(c.SupporterIDs, actor.ID) || c.ReporterID == actor.ID) {
+		if actor.ID != "" && (slices.Contains(c.SupporterIDs, actor.ID) || c.ReporterID == actor.ID) ||
+			device != "" && slices.Contains(c.SupporterDevices, device) {
 			return nil, ErrAlreadyJoined
+		}
+		if !claimed && actor.ID == "" && actor.Address != "" {
+			now := s.now()
+			key := "join-addr:" + c.ID + ":" + shortHash(actor.Address) + ":" + now.UTC().Format("2006-01-02")
+			won, err := s.store.Claim(ctx, key, now)
+			if err != nil {
+				return nil, err
+			}
+			if !won {
+				return nil, ErrAlreadyJoined
+			}
+			claimed = true
 		}
 		next := c.clone()
 		next.Supporters++
 		if actor.ID != "" && len(next.SupporterIDs) < 1000 {
 			next.SupporterIDs = append(next.SupporterIDs, actor.ID)
+		}
+		if device != "" && len(next.SupporterDevices) < 5000 {
+			next.SupporterDevices = append(next.SupporterDevices, device)
 		}
 		ev := Event{ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, Action: ActionJoin}
 		res, err := s.apply(ctx, c, next, ev)

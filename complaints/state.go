@@ -24,6 +24,11 @@ const (
 	ActionNotice    Action = "notice"
 	ActionPublish   Action = "publish"
 	ActionAutoClose Action = "auto_close"
+	// ActionConfirmContact records the reporter's confirmation of the
+	// contact given with the filing; ActionEraseContact the retention
+	// sweep's deletion of it. Neither shows in the public history.
+	ActionConfirmContact Action = "confirm_contact"
+	ActionEraseContact   Action = "erase_contact"
 )
 
 // StaffActions are the actions of POST /complaints/{id}/actions.
@@ -48,18 +53,20 @@ var (
 // machine is the complete state machine. Nothing changes a complaint's
 // status except through a row of this table.
 var machine = map[Action]transition{
-	ActionAccept:    {from: []Status{StatusSubmitted}, to: StatusAccepted, roles: staffRoles},
-	ActionStart:     {from: []Status{StatusAccepted, StatusReopened}, to: StatusInProgress, roles: staffRoles},
-	ActionResolve:   {from: []Status{StatusInProgress}, to: StatusResolved, roles: staffRoles},
-	ActionReject:    {from: []Status{StatusSubmitted, StatusAccepted}, to: StatusRejected, roles: staffRoles},
-	ActionReassign:  {from: OpenStatuses, to: StatusSubmitted, roles: officialRoles},
-	ActionMerge:     {from: OpenStatuses, to: StatusRejected, roles: staffRoles},
-	ActionJoin:      {from: OpenStatuses, roles: joinRoles},
-	ActionConfirm:   {from: []Status{StatusResolved}, to: StatusClosed, roles: reporterRoles},
-	ActionReopen:    {from: []Status{StatusResolved}, to: StatusReopened, roles: reporterRoles},
-	ActionNotice:    {from: OpenStatuses, roles: systemRoles},
-	ActionPublish:   {from: OpenStatuses, roles: systemRoles},
-	ActionAutoClose: {from: []Status{StatusResolved}, to: StatusClosed, roles: systemRoles},
+	ActionAccept:         {from: []Status{StatusSubmitted}, to: StatusAccepted, roles: staffRoles},
+	ActionStart:          {from: []Status{StatusAccepted, StatusReopened}, to: StatusInProgress, roles: staffRoles},
+	ActionResolve:        {from: []Status{StatusInProgress}, to: StatusResolved, roles: staffRoles},
+	ActionReject:         {from: []Status{StatusSubmitted, StatusAccepted}, to: StatusRejected, roles: staffRoles},
+	ActionReassign:       {from: OpenStatuses, to: StatusSubmitted, roles: officialRoles},
+	ActionMerge:          {from: OpenStatuses, to: StatusRejected, roles: staffRoles},
+	ActionJoin:           {from: OpenStatuses, roles: joinRoles},
+	ActionConfirm:        {from: []Status{StatusResolved}, to: StatusClosed, roles: reporterRoles},
+	ActionReopen:         {from: []Status{StatusResolved}, to: StatusReopened, roles: reporterRoles},
+	ActionNotice:         {from: OpenStatuses, roles: systemRoles},
+	ActionPublish:        {from: OpenStatuses, roles: systemRoles},
+	ActionAutoClose:      {from: []Status{StatusResolved}, to: StatusClosed, roles: systemRoles},
+	ActionConfirmContact: {from: Statuses, roles: reporterRoles},
+	ActionEraseContact:   {from: []Status{StatusClosed, StatusRejected}, roles: systemRoles},
 }
 
 // Target returns the status an action leads to from status from ("" when

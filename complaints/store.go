@@ -13,6 +13,17 @@ type Store interface {
 	CaseStore
 	PhotoStore
 	OutboxStore
+	ClaimStore
+}
+
+// ClaimStore keeps one-time claims: the first writer of a key wins, in
+// any number of processes (an insert, the one atomic step FerretDB v1 has).
+type ClaimStore interface {
+	// Claim records key at at and reports whether this call made it; a
+	// key claimed before answers false.
+	Claim(ctx context.Context, key string, at time.Time) (bool, error)
+	// PruneClaims deletes claims made before before.
+	PruneClaims(ctx context.Context, before time.Time) error
 }
 
 // CategoryStore keeps the categories.
@@ -47,6 +58,9 @@ type CaseStore interface {
 	// that are not yet published, and of complaints resolved before
 	// resolvedBefore.
 	SweepCandidates(ctx context.Context, now, resolvedBefore time.Time) ([]string, error)
+	// ContactCandidates returns the ids of closed or rejected complaints,
+	// closed before closedBefore, that still hold contact details.
+	ContactCandidates(ctx context.Context, closedBefore time.Time) ([]string, error)
 	// Events returns events in (At, ID) order after the cursor, at most limit.
 	Events(ctx context.Context, after EventCursor, limit int) ([]Event, error)
 	// CellEntries returns the duplicate-index entries under the keys.

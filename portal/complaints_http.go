@@ -43,6 +43,7 @@ func (s *Server) registerComplaintRoutes(api fiber.Router) {
 
 	api.Get("/track/:code", s.trackComplaint)
 	api.Post("/track/:code/feedback", s.complaintFeedback)
+	api.Post("/track/:code/contact/confirm", s.confirmContact)
 
 	s.registerAPIKeyRoutes(api)
 	s.registerOpen311Routes(s.app)
@@ -241,7 +242,11 @@ type fileResponse struct {
 	DueAt              time.Time           `json:"due_at"`
 	PossibleDuplicates []candidateResponse `json:"possible_duplicates"`
 	FollowUpSecret     string              `json:"follow_up_secret,omitempty"`
-	Photos             []photoResponse     `json:"photos"`
+	// ContactConfirmation is "sent" when a code went to the contact given
+	// (to be entered at /track/{code}/contact/confirm) and "limited" when
+	// that contact already had one today.
+	ContactConfirmation string          `json:"contact_confirmation,omitempty"`
+	Photos              []photoResponse `json:"photos"`
 }
 
 type areaRefs struct {
@@ -366,7 +371,8 @@ func (s *Server) fileComplaint(c *fiber.Ctx) error {
 	resp := fileResponse{
 		ID: cs.ID, TrackingCode: cs.ID, Status: string(cs.Status), Category: cs.Category,
 		Department: s.deptRef(cs.Department), Area: s.areasOf(cs.Place, true), FiledAt: cs.FiledAt, DueAt: cs.DueAt,
-		PossibleDuplicates: toCandidates(filed.Duplicates), FollowUpSecret: filed.Secret, Photos: photosOf(cs, "")}
+		PossibleDuplicates: toCandidates(filed.Duplicates), FollowUpSecret: filed.Secret, Photos: photosOf(cs, ""),
+		ContactConfirmation: filed.ContactCode}
 	c.Set(fiber.HeaderLocation, "/api/v1/track/"+cs.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(resp)
@@ -609,6 +615,9 @@ func (s *Server) toTrackResponse(cs *complaints.Complaint) trackResponse {
 		Photos: photosOf(cs, ""), History: []publicEventResponse{},
 	}
 	for _, e := range cs.Events {
+		if e.Action == complaints.ActionConfirmContact || e.Action == complaints.ActionEraseContact {
+			continue // about the reporter's contact: not the public's
+		}
 		pe := publicEventResponse{At: e.At, Action: string(e.Action), From: string(e.From), To: string(e.To)}
 		if publicNote(e.Action) {
 			pe.Note = e.Note
@@ -807,16 +816,48 @@ func (s *Server) actOnComplaint(c *fiber.Ctx) error {
 	return c.JSON(s.toComplaintResponse(cs, actor))
 }
 
-// joinComplaint adds a "me too".
+// joinComplaint adds a "me too": once per account, and for anonymous
+// callers once per device.
 func (s *Server) joinComplaint(c *fiber.Ctx) error {
 	if err := s.allowFiling(c); err != nil {
 		return err
 	}
-	cs, err := s.Complaints.Join(c.UserContext(), actorOf(principalOf(c)), complaints.NormalizeCode(c.Params("id")))
+	actor := actorOf(principalOf(c))
+	if actor.ID == "" {
+		dev, err := s.ensureDevice(c)
+		if err != nil {
+			return err
+		}
+		actor.Device, actor.Address = dev, clientIP(c)
+	}
+	cs, err := s.Complaints.Join(c.UserContext(), actor, complaints.NormalizeCode(c.Params("id")))
 	if err != nil {
 		return cerr(c, err)
 	}
 	return c.JSON(fiber.Map{"id": cs.ID, "supporters": cs.Supporters, "status": cs.Status})
+}
+
+type confirmContactRequest struct {
+	Secret string `json:"secret" validate:"max=64"`
+	Code   string `json:"code" validate:"required,max=12"`
+}
+
+// confirmContact takes the code sent to the contact given with a filing;
+// until it is entered, notifications never name the contact.
+func (s *Server) confirmContact(c *fiber.Ctx) error {
+	if err := s.allowFiling(c); err != nil {
+		return err
+	}
+	var req confirmContactRequest
+	if err := s.BindJSON(c, &req); err != nil {
+		return err
+	}
+	cs, err := s.Complaints.ConfirmContact(c.UserContext(), actorOf(principalOf(c)), c.Params("code"),
+		complaints.ConfirmContactInput{Secret: req.Secret, Code: req.Code})
+	if err != nil {
+		return cerr(c, err)
+	}
+	return c.JSON(fiber.Map{"id": cs.ID, "contact_confirmed": cs.ContactConfirmed})
 }
 
 type feedbackRequest struct {

@@ -31,6 +31,10 @@ type complaintsRuntime struct {
 	filings *ratelimit.Limiter
 	// lookups limits the public lookups that take a position.
 	lookups *ratelimit.Limiter
+	// devices limits the device tokens issued per address; deviceKey
+	// signs them.
+	devices   *ratelimit.Limiter
+	deviceKey []byte
 }
 
 // initComplaints builds the complaint service on the shared store, creates
@@ -80,6 +84,8 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		deliverer: complaints.NewDeliverer(st, channels, s.now, s.log),
 		public:    newPublicCache(30 * time.Second),
 		lookups:   ratelimit.PerMinute(lookupsPerMinute, lookupsPerMinute, s.now),
+		devices:   ratelimit.PerHour(devicesPerHour, s.now),
+		deviceKey: deviceKey(s.cfg.JWTSecret),
 	}
 	if s.cfg.FilingLimit > 0 {
 		s.complaints.filings = ratelimit.PerHour(s.cfg.FilingLimit, s.now)

@@ -1,9 +1,11 @@
 package portal_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +242,125 @@ func TestTrust_Row06_DeepPhotosAreRefusedBeforeDecoding(t *testing.T) {
 	}
 	if w := portaltest.Lookup(r.JSON(t), "photos.0.width"); w != 2560.0 {
 		t.Errorf("stored width %v, want 2560", w)
+	}
+}
+
+// TestTrust_Row07_MeTooCountsOncePerDeviceAndContactsAreConfirmed repeats
+// the attack: ten anonymous joins from one address took a case from 0 to
+// 10 supporters, and each join notified the unverified phone and email
+// given with the filing (five joins, five messages to a stranger). Now an
+// anonymous join counts once per device and address; the contact gets one
+// message, a code, and is named in notifications only once the reporter
+// entered it, with a bounded number of tries.
+func TestTrust_Row07_MeTooCountsOncePerDeviceAndContactsAreConfirmed(t *testing.T) {
+	e := newWorkflowEnv(t)
+	victim := map[string]any{"name": "李先生", "phone": "13912345678", "email": "victim@example.com"}
+	filed := mustFileHTTP(t, e.srv, "", map[string]any{"contact": victim})
+	id, secret := filed["id"].(string), filed["follow_up_secret"].(string)
+	if filed["contact_confirmation"] != "sent" {
+		t.Errorf("contact_confirmation = %v, want sent", filed["contact_confirmation"])
+	}
+
+	// Ten anonymous joins from one address, with and without the device
+	// token the first answer issued.
+	first := e.srv.PostJSON("/api/v1/complaints/"+id+"/join", "", nil)
+	device := first.Header.Get("X-Device-Token")
+	if first.Status != 200 || device == "" || !strings.Contains(first.Header.Get("Set-Cookie"), "cc_device=") {
+		t.Errorf("first anonymous join: %d %s (device %q, cookie %q)", first.Status, first.Body, device, first.Header.Get("Set-Cookie"))
+	}
+	for i := range 9 {
+		h := map[string]string{}
+		if i%2 == 0 {
+			h["X-Device-Token"] = device
+		}
+		r := e.srv.Do(portaltest.Request{Method: http.MethodPost, Path: "/api/v1/complaints/" + id + "/join", Header: h})
+		if r.Status != http.StatusConflict {
+			t.Errorf("anonymous join %d from the same address: %d %s, want 409", i+2, r.Status, r.Body)
+		}
+	}
+	if n := e.srv.Get("/api/v1/track/"+id, "").JSON(t)["supporters"]; n != 1.0 {
+		t.Errorf("supporters after ten anonymous joins from one address: %v, want 1", n)
+	}
+	// Five residents join: five notifications, none naming the contact.
+	for range 5 {
+		if r := e.srv.PostJSON("/api/v1/complaints/"+id+"/join", e.srv.Token(t, portal.RoleResident, ""), nil); r.Status != 200 {
+			t.Fatalf("resident join: %d %s", r.Status, r.Body)
+		}
+	}
+	version := int(e.version(t, id))
+	named := 0
+	for seq := 2; seq <= version; seq++ {
+		m, err := e.srv.ComplaintMessage(t.Context(), fmt.Sprintf("%s/%06d/log", id, seq))
+		if err != nil {
+			t.Fatalf("join message %d: %v", seq, err)
+		}
+		if strings.Contains(string(m.Payload), "13912345678") || strings.Contains(string(m.Payload), "victim@example.com") {
+			named++
+		}
+	}
+	if named != 0 {
+		t.Errorf("%d of %d join notifications name the unconfirmed contact", named, version-1)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	code, err := e.srv.ComplaintMessage(t.Context(), id+"/contact-code/log")
+	if err != nil || !strings.Contains(string(code.Payload), "13912345678") {
+		t.Fatalf("the contact's one code message: %+v %v", code, err)
+	}
+	// Filing again with the same contact the same day sends no second code.
+	again := mustFileHTTP(t, e.srv, "", map[string]any{"contact": victim, "lat": inLat + 0.001})
+	if again["contact_confirmation"] != "limited" {
+		t.Errorf("second filing with the contact: contact_confirmation %v, want limited", again["contact_confirmation"])
+	}
+	if _, err := e.srv.ComplaintMessage(t.Context(), again["id"].(string)+"/contact-code/log"); err == nil {
+		t.Errorf("a second code went to the same contact the same day")
+	}
+
+	// Tries are bounded: five wrong codes, then even the right one is refused.
+	var payload struct{ Code string }
+	if err := json.Unmarshal(code.Payload, &payload); err != nil || len(payload.Code) != 6 {
+		t.Fatalf("code payload %s: %v", code.Payload, err)
+	}
+	wrong := "000000"
+	if payload.Code == wrong {
+		wrong = "111111"
+	}
+	confirm := func(id, secret, code string) portaltest.Response {
+		return e.srv.PostJSON("/api/v1/track/"+id+"/contact/confirm", "", map[string]any{"secret": secret, "code": code})
+	}
+	if r := confirm(id, "WRONG-SECRET", payload.Code); r.Status != http.StatusForbidden {
+		t.Errorf("confirm without the reporter's secret: %d %s", r.Status, r.Body)
+	}
+	for i := range 5 {
+		if r := confirm(id, secret, wrong); r.Status != http.StatusBadRequest {
+			t.Errorf("wrong code %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	if r := confirm(id, secret, payload.Code); r.Status != http.StatusConflict {
+		t.Errorf("right code after five wrong ones: %d %s, want 409", r.Status, r.Body)
+	}
+
+	// The happy path on a fresh contact: confirmed, then named.
+	own := mustFileHTTP(t, e.srv, "", map[string]any{"contact": map[string]any{"phone": "13700000001"}, "lat": inLat + 0.002})
+	oid := own["id"].(string)
+	m, err := e.srv.ComplaintMessage(t.Context(), oid+"/contact-code/log")
+	if err != nil || json.Unmarshal(m.Payload, &payload) != nil {
+		t.Fatalf("code message: %v", err)
+	}
+	if r := confirm(oid, own["follow_up_secret"].(string), payload.Code); r.Status != 200 || r.JSON(t)["contact_confirmed"] != true {
+		t.Fatalf("confirm: %d %s", r.Status, r.Body)
+	}
+	if r := e.srv.PostJSON("/api/v1/complaints/"+oid+"/join", e.resident, nil); r.Status != 200 {
+		t.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	v := int(e.version(t, oid))
+	if m, err := e.srv.ComplaintMessage(t.Context(), fmt.Sprintf("%s/%06d/log", oid, v)); err != nil || !strings.Contains(string(m.Payload), "13700000001") {
+		t.Errorf("join notification after confirmation does not reach the contact: %s %v", m.Payload, err)
+	}
+	for _, h := range e.srv.Get("/api/v1/track/"+oid, "").JSON(t)["history"].([]any) {
+		if a := h.(map[string]any)["action"]; a == "confirm_contact" {
+			t.Errorf("public history shows the contact confirmation")
+		}
 	}
 }

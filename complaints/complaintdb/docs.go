@@ -38,21 +38,26 @@ type caseDoc struct {
 	ReporterID string      `bson:"reporter_id,omitempty"`
 	SecretHash string      `bson:"secret_hash,omitempty"`
 	Contact    *contactDoc `bson:"contact,omitempty"`
-	Source     string      `bson:"source,omitempty"`
+	// ContactCode is the hash of the contact's confirmation code.
+	ContactCode      string `bson:"contact_code,omitempty"`
+	ContactConfirmed bool   `bson:"contact_confirmed,omitempty"`
+	Source           string `bson:"source,omitempty"`
 
-	Photos       []photoDoc    `bson:"photos,omitempty"`
-	NoticeLevel  int           `bson:"notice_level"`
-	Notices      []noticeDoc   `bson:"notices,omitempty"`
-	Published    bool          `bson:"published"`
-	MergedInto   string        `bson:"merged_into,omitempty"`
-	Supporters   int           `bson:"supporters"`
-	SupporterIDs []string      `bson:"supporter_ids,omitempty"`
-	Resolution   string        `bson:"resolution_note,omitempty"`
-	RejectReason string        `bson:"reject_reason,omitempty"`
-	Reopens      int           `bson:"reopens,omitempty"`
-	Feedback     []feedbackDoc `bson:"feedback,omitempty"`
-	Rating       int           `bson:"rating,omitempty"`
-	Events       []eventDoc    `bson:"events,omitempty"`
+	Photos       []photoDoc  `bson:"photos,omitempty"`
+	NoticeLevel  int         `bson:"notice_level"`
+	Notices      []noticeDoc `bson:"notices,omitempty"`
+	Published    bool        `bson:"published"`
+	MergedInto   string      `bson:"merged_into,omitempty"`
+	Supporters   int         `bson:"supporters"`
+	SupporterIDs []string    `bson:"supporter_ids,omitempty"`
+	// SupporterDevices are hashes of anonymous joiners' device tokens.
+	SupporterDevices []string      `bson:"supporter_devices,omitempty"`
+	Resolution       string        `bson:"resolution_note,omitempty"`
+	RejectReason     string        `bson:"reject_reason,omitempty"`
+	Reopens          int           `bson:"reopens,omitempty"`
+	Feedback         []feedbackDoc `bson:"feedback,omitempty"`
+	Rating           int           `bson:"rating,omitempty"`
+	Events           []eventDoc    `bson:"events,omitempty"`
 	// Search is the lower-cased text that staff search matches with $regex.
 	Search string `bson:"search"`
 }
@@ -137,8 +142,9 @@ func toDoc(c *complaints.Complaint) *caseDoc {
 		FiledAt: c.FiledAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), DueAt: c.DueAt.UTC(),
 		AcceptedAt: tptr(c.AcceptedAt), ResolvedAt: tptr(c.ResolvedAt), ClosedAt: tptr(c.ClosedAt),
 		ReporterID: c.ReporterID, SecretHash: c.SecretHash, Source: c.Source,
+		ContactCode: c.ContactCodeHash, ContactConfirmed: c.ContactConfirmed,
 		NoticeLevel: c.NoticeLevel, Published: c.Published, MergedInto: c.MergedInto,
-		Supporters: c.Supporters, SupporterIDs: c.SupporterIDs, Resolution: c.ResolutionNote,
+		Supporters: c.Supporters, SupporterIDs: c.SupporterIDs, SupporterDevices: c.SupporterDevices, Resolution: c.ResolutionNote,
 		RejectReason: c.RejectReason, Reopens: c.Reopens, Rating: c.Rating(),
 	}
 	if c.Point != nil {
@@ -173,8 +179,9 @@ func toComplaint(d *caseDoc) *complaints.Complaint {
 		FiledAt: d.FiledAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), DueAt: d.DueAt.UTC(),
 		AcceptedAt: tval(d.AcceptedAt), ResolvedAt: tval(d.ResolvedAt), ClosedAt: tval(d.ClosedAt),
 		ReporterID: d.ReporterID, SecretHash: d.SecretHash, Source: d.Source,
+		ContactCodeHash: d.ContactCode, ContactConfirmed: d.ContactConfirmed,
 		NoticeLevel: d.NoticeLevel, Published: d.Published, MergedInto: d.MergedInto,
-		Supporters: d.Supporters, SupporterIDs: d.SupporterIDs, ResolutionNote: d.Resolution,
+		Supporters: d.Supporters, SupporterIDs: d.SupporterIDs, SupporterDevices: d.SupporterDevices, ResolutionNote: d.Resolution,
 		RejectReason: d.RejectReason, Reopens: d.Reopens,
 	}
 	if d.Lat != nil && d.Lon != nil {
