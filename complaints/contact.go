@@ -163,7 +163,8 @@ type EraseResult struct {
 }
 
 // EraseContacts deletes the reporters' contact details of cases closed or
-// rejected more than retention ago (the retention sweep). Each erasure is
+// rejected more than retention ago (the retention sweep), and the case's
+// notifications, which may name them. Each erasure is
 // an event whose number is claimed by insert, so several processes may
 // sweep at once: exactly one records each erasure, the others lose the
 // claim and skip the case.
@@ -201,6 +202,11 @@ func (s *Service) EraseContacts(ctx context.Context, retention time.Duration) (E
 				res.Lost++
 				continue
 			}
+			return res, err
+		}
+		// The erasure event itself queued nothing; the case's messages,
+		// long delivered or given up, may still name the contact.
+		if err := s.store.ForgetMessages(ctx, c.ID); err != nil {
 			return res, err
 		}
 		res.Erased++

@@ -103,6 +103,9 @@ type OutboxStore interface {
 	MessageFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string, dead bool) error
 	// Message returns one message (tests, admin).
 	Message(ctx context.Context, id string) (Message, error)
+	// ForgetMessages deletes a case's messages, whatever their state
+	// (their payloads may name the reporter's contact).
+	ForgetMessages(ctx context.Context, caseID string) error
 	// PruneLeases deletes lease claims older than before.
 	PruneLeases(ctx context.Context, before time.Time) error
 }

@@ -14,6 +14,8 @@ import (
 const (
 	complaintSweepInterval  = time.Minute
 	complaintOutboxInterval = 2 * time.Second
+	// complaintRetentionInterval is how often the retention sweep runs.
+	complaintRetentionInterval = time.Hour
 )
 
 // lookupsPerMinute is how many duplicate hints one anonymous address or

@@ -6,12 +6,15 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"cleancity/complaints"
 	"cleancity/complaints/photo/phototest"
 	"cleancity/portal"
 	"cleancity/portal/portaltest"
+	"cleancity/portal/store/storetest"
 )
 
 // Regression tests of issue 15 (the attack on the demo city), one per row
@@ -362,5 +365,75 @@ func TestTrust_Row07_MeTooCountsOncePerDeviceAndContactsAreConfirmed(t *testing.
 		if a := h.(map[string]any)["action"]; a == "confirm_contact" {
 			t.Errorf("public history shows the contact confirmation")
 		}
+	}
+}
+
+// TestTrust_RetentionSweepDeletesContacts: reporters' contact details are
+// deleted once a case has been closed longer than the retention period,
+// by exactly one of several portal processes sweeping the same store at
+// once (each erasure is an event claimed by insert); a case closed more
+// recently keeps them. Before this sweep nothing ever deleted them.
+func TestTrust_RetentionSweepDeletesContacts(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC))
+	shared := storetest.DatabaseName()
+	db := portaltest.WithConfig(func(c *portal.Config) { c.Database = shared })
+	a := newCityServer(t, portaltest.WithClock(clock), db)
+	b := portaltest.NewServer(t, portaltest.WithClock(clock), db)
+	staff := a.Token(t, portal.RoleDepartment, "sanitation")
+	old := mustFileHTTP(t, a, "", map[string]any{"contact": map[string]any{"name": "赵女士", "phone": "13600000002"}})
+	reject := func(id string) {
+		t.Helper()
+		if r := a.PostJSON("/api/v1/complaints/"+id+"/actions", staff, map[string]any{"action": "reject", "note": "不属实", "version": 1}); r.Status != 200 {
+			t.Fatalf("reject: %d %s", r.Status, r.Body)
+		}
+	}
+	reject(old["id"].(string))
+	if _, err := a.ComplaintMessage(t.Context(), old["id"].(string)+"/contact-code/log"); err != nil {
+		t.Fatalf("code message before the sweep: %v", err)
+	}
+	clock.Advance(170 * 24 * time.Hour)
+	staff = a.Token(t, portal.RoleDepartment, "sanitation")
+	recent := mustFileHTTP(t, a, "", map[string]any{"contact": map[string]any{"phone": "13600000003"}})
+	reject(recent["id"].(string))
+	clock.Advance(11 * 24 * time.Hour) // old: closed 181 days ago; recent: 11 days
+
+	const retention = 180 * 24 * time.Hour
+	results := make([]complaints.EraseResult, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, srv := range []*portaltest.Server{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = srv.Complaints.EraseContacts(t.Context(), retention)
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || results[0].Erased+results[1].Erased != 1 {
+		t.Fatalf("two processes sweeping: %+v %v", results, errs)
+	}
+	admin := a.Token(t, portal.RoleAdmin, "")
+	got := a.Get("/api/v1/complaints/"+old["id"].(string), admin).JSON(t)
+	if got["contact"] != nil {
+		t.Errorf("contact kept after the retention period: %v", got["contact"])
+	}
+	erasures := 0
+	for _, ev := range got["events"].([]any) {
+		if ev.(map[string]any)["action"] == "erase_contact" {
+			erasures++
+		}
+	}
+	if erasures != 1 {
+		t.Errorf("%d erasure events, want 1", erasures)
+	}
+	if _, err := a.ComplaintMessage(t.Context(), old["id"].(string)+"/contact-code/log"); err == nil {
+		t.Errorf("the delivered code message naming the contact was kept")
+	}
+	if c := a.Get("/api/v1/complaints/"+recent["id"].(string), admin).JSON(t)["contact"]; c == nil {
+		t.Errorf("contact of a case closed 11 days ago was deleted")
+	}
+	// A second sweep finds nothing more.
+	if res, err := b.Complaints.EraseContacts(t.Context(), retention); err != nil || res.Erased != 0 {
+		t.Errorf("second sweep: %+v %v", res, err)
 	}
 }

@@ -572,6 +572,16 @@ func (s *Store) Claim(ctx context.Context, key string, at time.Time) (bool, erro
 	return true, nil
 }
 
+// ForgetMessages deletes a case's messages.
+func (s *Store) ForgetMessages(ctx context.Context, caseID string) error {
+	defer s.enter()()
+	_, err := s.outbox.DeleteMany(ctx, bson.D{{Key: "case_id", Value: caseID}})
+	if err != nil {
+		return fmt.Errorf("forget messages of %s: %w", caseID, err)
+	}
+	return nil
+}
+
 // PruneClaims deletes old claims.
 func (s *Store) PruneClaims(ctx context.Context, before time.Time) error {
 	defer s.enter()()
