@@ -13,7 +13,7 @@ import (
 // trustRound opens round r1 (12 units over the four districts) with every
 // unit assigned to one volunteer, and returns the volunteer's token, the
 // units and a submission per unit.
-func trustRound(t *testing.T, srv *portaltest.Server, official string) (volunteer string, units []unitRef, subs map[string]subJSON) {
+func trustRound(t testing.TB, srv *portaltest.Server, official string) (volunteer string, units []unitRef, subs map[string]subJSON) {
 	t.Helper()
 	vol := srv.CreateUser(t, "field-trust", portal.RoleVolunteer, "")
 	mustStatus(t, srv.PostJSON("/api/v1/questionnaires", official, map[string]any{"template": "default", "id": "sanitation", "version": 1}), 201)
