@@ -5,7 +5,7 @@ GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 BIN     := bin/portal
 
 .PHONY: test fmt-check vet test-go frontend-deps frontend frontend-check test-frontend test-e2e \
-        build run bench bench-stats clean
+        build run bench bench-stats fuzz clean
 
 ## test: everything CI checks — gofmt, go vet, Go tests with -race, the
 ## frontend build matching the committed dist, Vitest, and browser journeys.
@@ -46,6 +46,34 @@ test-e2e: build
 ## run: the portal with the demo city on the embedded store.
 run:
 	$(GO) run ./cmd/portal serve --demo
+
+## fuzz: every public decoder's fuzz target for FUZZTIME each (one
+## worker each on this shared machine: FUZZPARALLEL). A crasher is
+## written to the package's testdata/fuzz/<target>/ and from then on runs
+## as a regression case in every `go test`.
+FUZZTIME     ?= 20s
+FUZZPARALLEL ?= 1
+FUZZ_TARGETS := \
+	./portal:FuzzFileComplaintJSON \
+	./portal:FuzzFileComplaintMultipart \
+	./portal:FuzzPublicJSON \
+	./portal:FuzzOpen311Form \
+	./portal:FuzzSurveySubmit \
+	./portal:FuzzDecodeCursor \
+	./complaints/photo:FuzzProcess \
+	./complaints:FuzzNormalizeCode \
+	./stats/statscsv:FuzzReader \
+	./portal/areas:FuzzParseFeatureCollection \
+	./survey:FuzzParseExpr \
+	./survey:FuzzScore \
+	./portal/auth:FuzzParseHash \
+	./portal/auth:FuzzNormalizePhone
+
+fuzz:
+	@failed=""; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) || failed="$$failed $$name"; \
+	done; if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi
 
 ## bench: Go benchmarks (locate, stats, auth, complaints, survey).
 bench:

@@ -84,28 +84,25 @@ func DistanceMeters(a, b Point) float64 {
 }
 
 // Duplicate-index cells: 0.003 degrees of latitude (about 333 m) by 0.005
-// degrees of longitude (at least 300 m up to 53 degrees north), so a circle
-// of MaxDuplicateRadius touches at most the 2 x 2 cells nearest its centre.
+// degrees of longitude (at least 300 m up to 53 degrees north). Candidates
+// are matched on their public position (publicDistance), so a case can be
+// up to MaxDuplicateRadius plus twice the public rounding (about 310 m)
+// from the search point: a search reads the point's cell and its eight
+// neighbours.
 const (
 	cellLat = 0.003
 	cellLon = 0.005
 )
 
 // cellKeys returns the duplicate-index keys a search around p must read:
-// the point's cell and the neighbours on the sides nearest to it.
+// the point's cell and its eight neighbours.
 func cellKeys(category string, p Point) []string {
-	fy, fx := p.Lat/cellLat, p.Lon/cellLon
-	y, x := math.Floor(fy), math.Floor(fx)
-	dy, dx := 1.0, 1.0
-	if fy-y < 0.5 {
-		dy = -1
-	}
-	if fx-x < 0.5 {
-		dx = -1
-	}
-	keys := make([]string, 0, 4)
-	for _, c := range [][2]float64{{y, x}, {y + dy, x}, {y, x + dx}, {y + dy, x + dx}} {
-		keys = append(keys, cellKey(category, c[0], c[1]))
+	y, x := math.Floor(p.Lat/cellLat), math.Floor(p.Lon/cellLon)
+	keys := make([]string, 0, 9)
+	for dy := -1.0; dy <= 1; dy++ {
+		for dx := -1.0; dx <= 1; dx++ {
+			keys = append(keys, cellKey(category, y+dy, x+dx))
+		}
 	}
 	return keys
 }

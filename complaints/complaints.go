@@ -78,6 +78,11 @@ type Actor struct {
 	// Scope is the department id of department staff, or the district id
 	// of a district official (empty: city-wide).
 	Scope string
+	// Device is the device token of an anonymous caller and Address its
+	// client address: an anonymous "me too" counts once per device, and
+	// once a day per address (issue 15 row 7).
+	Device  string
+	Address string
 }
 
 // System is the actor of the sweepers.
@@ -169,7 +174,12 @@ type Complaint struct {
 	ReporterID string
 	SecretHash string
 	Contact    Contact
-	Source     string // "web", "open311", "demo"
+	// ContactCodeHash is the hash of the code sent once to a contact
+	// given with the filing; ContactConfirmed is set when the reporter
+	// entered it. Until then notifications never name the contact.
+	ContactCodeHash  string
+	ContactConfirmed bool
+	Source           string // "web", "open311", "demo"
 
 	// Private is the reporter's choice to keep the description and address
 	// off every public surface; Publication is the version staff approved
@@ -190,6 +200,9 @@ type Complaint struct {
 	// joined (anonymous joins are only counted).
 	Supporters   int
 	SupporterIDs []string
+	// SupporterDevices are the hashes of the device tokens of anonymous
+	// joins, so a device counts once.
+	SupporterDevices []string
 
 	ResolutionNote string
 	RejectReason   string
@@ -234,6 +247,7 @@ func (c *Complaint) clone() *Complaint {
 	n.Photos = append([]Photo(nil), c.Photos...)
 	n.Notices = append([]Notice(nil), c.Notices...)
 	n.SupporterIDs = append([]string(nil), c.SupporterIDs...)
+	n.SupporterDevices = append([]string(nil), c.SupporterDevices...)
 	n.Feedback = append([]Feedback(nil), c.Feedback...)
 	n.Events = append([]Event(nil), c.Events...)
 	return &n

@@ -46,8 +46,8 @@ func (q DuplicateQuery) Near(p *Point, filedAt time.Time) (float64, bool) {
 	if p == nil {
 		return 0, false
 	}
-	d := DistanceMeters(*q.Point, *p)
-	return d, d <= q.Radius
+	// Judged from the case's public position only (see publicDistance).
+	return publicDistance(*q.Point, *p, q.Radius)
 }
 
 // Match returns c as a candidate when the rule holds for it.

@@ -85,6 +85,14 @@ var zhText = map[string]string{
 	"photos need a place; give a point or a community":                     "带照片的投诉须提供位置坐标或社区",
 	"give a point or a community, not both":                                "请提供位置坐标或社区，不能同时提供",
 	"give a point or a community":                                          "请提供位置坐标或社区",
+	"the target case is outside your department or district":               "目标投诉不属于您的部门或辖区",
+	"the target case is of another category":                               "目标投诉属于其他类别",
+	"this department does not serve the case's district":                   "该部门不负责此投诉所在的区",
+	"the photo would take too much memory to process; send it at 8 bits per channel or smaller": "照片解码所需内存过大，请改用每通道8位或更小的图片",
+	"the confirmation code does not match":                                                      "确认码不正确",
+	"too many wrong confirmation codes for this case":                                           "该投诉的确认码错误次数过多",
+	"this case has no contact waiting for confirmation":                                         "该投诉没有待确认的联系方式",
+	"the code has 6 digits":                                                                     "确认码为6位数字",
 }
 
 // Localize returns err with its messages in lang ("zh" or "en"). Errors

@@ -90,8 +90,13 @@ func notifications(c *Complaint, ev Event, channels []string, now time.Time) []M
 		body["notice_level"] = ev.NoticeLevel
 		body["recipient"] = map[string]any{"department": c.Department}
 	} else {
-		body["recipient"] = map[string]any{"user_id": c.ReporterID, "name": c.Contact.Name,
-			"phone": c.Contact.Phone, "email": c.Contact.Email}
+		// An unconfirmed contact is never named: it got its one code
+		// at filing (sendContactCode) and nothing else.
+		r := map[string]any{"user_id": c.ReporterID}
+		if c.ContactConfirmed {
+			r["name"], r["phone"], r["email"] = c.Contact.Name, c.Contact.Phone, c.Contact.Email
+		}
+		body["recipient"] = r
 	}
 	if kind == NoteMerged {
 		body["merged_into"] = c.MergedInto

@@ -27,8 +27,9 @@ type Locator interface {
 	// DepartmentOfType returns the department of a type (for street
 	// offices, the one of the street).
 	DepartmentOfType(typ, streetID string) (string, bool)
-	// DepartmentExists reports whether a department id is known.
-	DepartmentExists(id string) bool
+	// DepartmentDistrict reports whether a department id is known and the
+	// district it serves ("" for a city department, which serves all).
+	DepartmentDistrict(id string) (district string, ok bool)
 	// Outside reports whether err means a point outside the city.
 	Outside(err error) bool
 }
@@ -64,6 +65,8 @@ type Service struct {
 	hooks []EventHook
 	// channels are the outbox channels each notification is sent through.
 	channels []string
+	// photos decodes uploads within this process's memory budget.
+	photos *photo.Decoder
 }
 
 // NewService returns a service; call Init before use.
@@ -74,7 +77,8 @@ func NewService(store Store, loc Locator, now func() time.Time, log *slog.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: store, loc: loc, now: now, log: log, channels: []string{ChannelLog}}
+	return &Service{store: store, loc: loc, now: now, log: log, channels: []string{ChannelLog},
+		photos: photo.NewDecoder(photo.DefaultConcurrency, photo.DefaultBudget)}
 }
 
 // Init seeds the default categories that are missing and loads them.
@@ -174,9 +178,12 @@ type FileInput struct {
 
 // Candidate is an open complaint that may describe the same problem.
 type Candidate struct {
-	ID         string
-	Status     Status
-	Distance   float64 // metres; -1 when matched by community
+	ID     string
+	Status Status
+	// Distance is in metres from the filing point to the case's
+	// PublicPoint (never its true point); -1 when matched by community.
+	// Show it only banded (Within).
+	Distance   float64
 	FiledAt    time.Time
 	Supporters int
 }
@@ -187,6 +194,10 @@ type Filed struct {
 	// Secret is the follow-up secret of an anonymous filing (shown once).
 	Secret     string
 	Duplicates []Candidate
+	// ContactCode says whether a confirmation code went to the contact
+	// given (ContactCodeSent), could not today (ContactCodeLimited), or
+	// no phone or email was given (ContactCodeNone).
+	ContactCode string
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,19}$`)
@@ -283,16 +294,17 @@ func (s *Service) route(cat Category, place Place) (string, error) {
 	return "", apperr.Fields("some fields are invalid", map[string]string{"category": "no department handles this category here"})
 }
 
-// processPhotos re-encodes uploads; nothing is stored here.
-func processPhotos(raw [][]byte, field string) ([]*photo.Processed, error) {
+// processPhotos re-encodes uploads, one at a time within the process's
+// decoding budget; nothing is stored here.
+func (s *Service) processPhotos(ctx context.Context, raw [][]byte, field string) ([]*photo.Processed, error) {
 	out := make([]*photo.Processed, 0, len(raw))
 	for i, data := range raw {
-		pr, err := photo.Process(data)
+		pr, err := s.photos.Process(ctx, data)
 		if err != nil {
 			var msg string
 			switch {
 			case errors.Is(err, photo.ErrNotImage), errors.Is(err, photo.ErrTooLarge),
-				errors.Is(err, photo.ErrTooBig), errors.Is(err, photo.ErrUndecoded):
+				errors.Is(err, photo.ErrTooBig), errors.Is(err, photo.ErrUndecoded), errors.Is(err, photo.ErrTooDeep):
 				msg = err.Error()
 			default:
 				return nil, err
@@ -343,7 +355,7 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 	if err != nil {
 		return nil, err
 	}
-	processed, err := processPhotos(in.Photos, "photos")
+	processed, err := s.processPhotos(ctx, in.Photos, "photos")
 	if err != nil {
 		return nil, err
 	}
@@ -382,6 +394,11 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 		out.Secret = NewSecret()
 		c.SecretHash = HashSecret(out.Secret)
 	}
+	var contactCode string
+	if c.Contact.reachable() {
+		contactCode = newContactCode()
+		c.ContactCodeHash = HashSecret(contactCode)
+	}
 	for attempt := 0; ; attempt++ {
 		c.ID = NewTrackingCode()
 		if in.id != "" {
@@ -405,6 +422,13 @@ func (s *Service) File(ctx context.Context, actor Actor, in FileInput) (*Filed, 
 		}
 	}
 	s.fire(ctx, c, c.Events[0])
+	if contactCode != "" {
+		// The case is filed; a code that could not be queued only
+		// leaves the contact unconfirmed.
+		if out.ContactCode, err = s.sendContactCode(ctx, c, contactCode, now); err != nil {
+			s.log.Warn("complaints: queue contact code failed", "case", c.ID, "err", err)
+		}
+	}
 	return out, nil
 }
 
@@ -573,7 +597,7 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 		if in.Note == "" {
 			return nil, invalid(map[string]string{"note": "a note is required"})
 		}
-		processed, err := processPhotos(in.Photos, "photos")
+		processed, err := s.processPhotos(ctx, in.Photos, "photos")
 		if err != nil {
 			return nil, err
 		}
@@ -596,11 +620,14 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, in ActInput) 
 		next.RejectReason = in.Note
 		next.ClosedAt = now
 	case ActionReassign:
+		district, known := s.loc.DepartmentDistrict(in.Department)
 		switch {
 		case in.Department == "":
 			return nil, invalid(map[string]string{"department": "give the department to reassign to"})
-		case !s.loc.DepartmentExists(in.Department):
+		case !known:
 			return nil, invalid(map[string]string{"department": "unknown department"})
+		case district != "" && district != c.Place.DistrictID:
+			return nil, invalid(map[string]string{"department": "this department does not serve the case's district"})
 		case in.Department == c.Department:
 			return nil, invalid(map[string]string{"department": "the case is already with this department"})
 		case in.Note == "":
@@ -651,7 +678,19 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	if err != nil {
 		return nil, err
 	}
-	if target.Status == StatusRejected || target.Status == StatusClosed {
+	// The target must be a case the actor could merge itself (issue 15
+	// row 4: a district official merged into another district's case, a
+	// department into another department's), of the same problem, and
+	// still owed work: a resolved, closed or merged case would pass the
+	// reporter's complaint off as answered.
+	if !inScope(target, actor) {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Message: ErrOutOfScope.Message,
+			Fields: map[string]string{"into": "the target case is outside your department or district"}}
+	}
+	if target.Category != c.Category {
+		return nil, invalid(map[string]string{"into": "the target case is of another category"})
+	}
+	if !target.Status.Open() {
 		return nil, invalid(map[string]string{"into": "the target case is closed to merging"})
 	}
 	next.MergedInto = into
@@ -671,8 +710,7 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 		tn.Supporters += 1 + c.Supporters
 		jev := Event{ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, Action: ActionJoin,
 			Note: "merged from " + c.ID}
-		// A join leaves the status unchanged; allowed from open statuses
-		// and, for merges, also from resolved.
+		// A join leaves the status unchanged.
 		if _, err = s.apply(ctx, t, tn, jev); err == nil || !IsConflict(err) {
 			if err != nil {
 				s.log.Warn("complaints: counting a merge on the target failed", "case", c.ID, "into", into, "err", err)
@@ -683,8 +721,16 @@ func (s *Service) merge(ctx context.Context, actor Actor, c, next *Complaint, ev
 	return res, nil
 }
 
-// Join adds a "me too" to an open complaint. Signed-in users count once.
+// Join adds a "me too" to an open complaint. Signed-in users count once;
+// anonymous callers once per device (actor.Device) and once a day per
+// client address (actor.Address, claimed by insert so every process
+// agrees).
 func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint, error) {
+	device := ""
+	if actor.ID == "" && actor.Device != "" {
+		device = shortHash(actor.Device)
+	}
+	claimed := false
 	for attempt := 0; ; attempt++ {
 		c, err := s.load(ctx, id)
 		if err != nil {
@@ -695,13 +741,29 @@ func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint,
 			e.Details = map[string]any{"status": c.Status}
 			return nil, e
 		}
-		if actor.ID != "" && (slices.Contains(c.SupporterIDs, actor.ID) || c.ReporterID == actor.ID) {
+		if actor.ID != "" && (slices.Contains(c.SupporterIDs, actor.ID) || c.ReporterID == actor.ID) ||
+			device != "" && slices.Contains(c.SupporterDevices, device) {
 			return nil, ErrAlreadyJoined
+		}
+		if !claimed && actor.ID == "" && actor.Address != "" {
+			now := s.now()
+			key := "join-addr:" + c.ID + ":" + shortHash(actor.Address) + ":" + now.UTC().Format("2006-01-02")
+			won, err := s.store.Claim(ctx, key, now)
+			if err != nil {
+				return nil, err
+			}
+			if !won {
+				return nil, ErrAlreadyJoined
+			}
+			claimed = true
 		}
 		next := c.clone()
 		next.Supporters++
 		if actor.ID != "" && len(next.SupporterIDs) < 1000 {
 			next.SupporterIDs = append(next.SupporterIDs, actor.ID)
+		}
+		if device != "" && len(next.SupporterDevices) < 5000 {
+			next.SupporterDevices = append(next.SupporterDevices, device)
 		}
 		ev := Event{ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, Action: ActionJoin}
 		res, err := s.apply(ctx, c, next, ev)

@@ -46,8 +46,11 @@ func (fakeLocator) DepartmentOfType(typ, street string) (string, bool) {
 	return d, ok
 }
 
-func (fakeLocator) DepartmentExists(id string) bool {
-	return id == "sanitation" || id == "citymgmt" || id == "office-D01-S01"
+func (fakeLocator) DepartmentDistrict(id string) (string, bool) {
+	if id == "office-D01-S01" {
+		return "D01", true
+	}
+	return "", id == "sanitation" || id == "citymgmt"
 }
 
 func (fakeLocator) Outside(err error) bool { return errors.Is(err, errOutside) }

@@ -26,6 +26,11 @@ const (
 	ActionAutoClose Action = "auto_close"
 	// ActionModerate decides the public version of the case's text.
 	ActionModerate Action = "moderate"
+	// ActionConfirmContact records the reporter's confirmation of the
+	// contact given with the filing; ActionEraseContact the retention
+	// sweep's deletion of it. Neither shows in the public history.
+	ActionConfirmContact Action = "confirm_contact"
+	ActionEraseContact   Action = "erase_contact"
 )
 
 // StaffActions are the actions of POST /complaints/{id}/actions.
@@ -50,19 +55,21 @@ var (
 // machine is the complete state machine. Nothing changes a complaint's
 // status except through a row of this table.
 var machine = map[Action]transition{
-	ActionAccept:    {from: []Status{StatusSubmitted}, to: StatusAccepted, roles: staffRoles},
-	ActionStart:     {from: []Status{StatusAccepted, StatusReopened}, to: StatusInProgress, roles: staffRoles},
-	ActionResolve:   {from: []Status{StatusInProgress}, to: StatusResolved, roles: staffRoles},
-	ActionReject:    {from: []Status{StatusSubmitted, StatusAccepted}, to: StatusRejected, roles: staffRoles},
-	ActionReassign:  {from: OpenStatuses, to: StatusSubmitted, roles: officialRoles},
-	ActionMerge:     {from: OpenStatuses, to: StatusRejected, roles: staffRoles},
-	ActionJoin:      {from: OpenStatuses, roles: joinRoles},
-	ActionConfirm:   {from: []Status{StatusResolved}, to: StatusClosed, roles: reporterRoles},
-	ActionReopen:    {from: []Status{StatusResolved}, to: StatusReopened, roles: reporterRoles},
-	ActionNotice:    {from: OpenStatuses, roles: systemRoles},
-	ActionPublish:   {from: OpenStatuses, roles: systemRoles},
-	ActionAutoClose: {from: []Status{StatusResolved}, to: StatusClosed, roles: systemRoles},
-	ActionModerate:  {from: Statuses, roles: officialRoles},
+	ActionAccept:         {from: []Status{StatusSubmitted}, to: StatusAccepted, roles: staffRoles},
+	ActionStart:          {from: []Status{StatusAccepted, StatusReopened}, to: StatusInProgress, roles: staffRoles},
+	ActionResolve:        {from: []Status{StatusInProgress}, to: StatusResolved, roles: staffRoles},
+	ActionReject:         {from: []Status{StatusSubmitted, StatusAccepted}, to: StatusRejected, roles: staffRoles},
+	ActionReassign:       {from: OpenStatuses, to: StatusSubmitted, roles: officialRoles},
+	ActionMerge:          {from: OpenStatuses, to: StatusRejected, roles: staffRoles},
+	ActionJoin:           {from: OpenStatuses, roles: joinRoles},
+	ActionConfirm:        {from: []Status{StatusResolved}, to: StatusClosed, roles: reporterRoles},
+	ActionReopen:         {from: []Status{StatusResolved}, to: StatusReopened, roles: reporterRoles},
+	ActionNotice:         {from: OpenStatuses, roles: systemRoles},
+	ActionPublish:        {from: OpenStatuses, roles: systemRoles},
+	ActionAutoClose:      {from: []Status{StatusResolved}, to: StatusClosed, roles: systemRoles},
+	ActionModerate:       {from: Statuses, roles: officialRoles},
+	ActionConfirmContact: {from: Statuses, roles: reporterRoles},
+	ActionEraseContact:   {from: []Status{StatusClosed, StatusRejected}, roles: systemRoles},
 }
 
 // Target returns the status an action leads to from status from ("" when

@@ -14,6 +14,17 @@ type Store interface {
 	PhotoStore
 	OutboxStore
 	IntakeStore
+	ClaimStore
+}
+
+// ClaimStore keeps one-time claims: the first writer of a key wins, in
+// any number of processes (an insert, the one atomic step FerretDB v1 has).
+type ClaimStore interface {
+	// Claim records key at at and reports whether this call made it; a
+	// key claimed before answers false.
+	Claim(ctx context.Context, key string, at time.Time) (bool, error)
+	// PruneClaims deletes claims made before before.
+	PruneClaims(ctx context.Context, before time.Time) error
 }
 
 // CategoryStore keeps the categories.
@@ -52,6 +63,9 @@ type CaseStore interface {
 	// SweepCandidates returns the ids, sorted, of the complaints
 	// SweepDue(c, now, resolvedBefore) selects.
 	SweepCandidates(ctx context.Context, now, resolvedBefore time.Time) ([]string, error)
+	// ContactCandidates returns the ids of closed or rejected complaints,
+	// closed before closedBefore, that still hold contact details.
+	ContactCandidates(ctx context.Context, closedBefore time.Time) ([]string, error)
 	// Events returns events in (At, ID) order after the cursor, at most limit.
 	Events(ctx context.Context, after EventCursor, limit int) ([]Event, error)
 	// Candidates returns the complaints q matches (q.Match), in any
@@ -89,6 +103,9 @@ type OutboxStore interface {
 	MessageFailed(ctx context.Context, id string, attempts int, next time.Time, lastErr string, dead bool) error
 	// Message returns one message (tests, admin).
 	Message(ctx context.Context, id string) (Message, error)
+	// ForgetMessages deletes a case's messages, whatever their state
+	// (their payloads may name the reporter's contact).
+	ForgetMessages(ctx context.Context, caseID string) error
 	// PruneLeases deletes lease claims older than before.
 	PruneLeases(ctx context.Context, before time.Time) error
 }

@@ -43,6 +43,7 @@ func (s *Server) registerComplaintRoutes(api fiber.Router) {
 
 	api.Get("/track/:code", s.trackComplaint)
 	api.Post("/track/:code/feedback", s.complaintFeedback)
+	api.Post("/track/:code/contact/confirm", s.confirmContact)
 
 	s.registerAPIKeyRoutes(api)
 	s.registerOpen311Routes(s.app)
@@ -223,9 +224,11 @@ type refResponse struct {
 }
 
 type candidateResponse struct {
-	ID         string    `json:"id"`
-	Status     string    `json:"status"`
-	DistanceM  *float64  `json:"distance_m,omitempty"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// WithinM bands the distance (50, 100, 200 or 300 m, from the case's
+	// public position); absent when matched by community.
+	WithinM    int       `json:"within_m,omitempty"`
 	FiledAt    time.Time `json:"filed_at"`
 	Supporters int       `json:"supporters"`
 }
@@ -241,7 +244,11 @@ type fileResponse struct {
 	DueAt              time.Time           `json:"due_at"`
 	PossibleDuplicates []candidateResponse `json:"possible_duplicates"`
 	FollowUpSecret     string              `json:"follow_up_secret,omitempty"`
-	Photos             []photoResponse     `json:"photos"`
+	// ContactConfirmation is "sent" when a code went to the contact given
+	// (to be entered at /track/{code}/contact/confirm) and "limited" when
+	// that contact already had one today.
+	ContactConfirmation string          `json:"contact_confirmation,omitempty"`
+	Photos              []photoResponse `json:"photos"`
 }
 
 type areaRefs struct {
@@ -281,12 +288,8 @@ func (s *Server) areasOf(p complaints.Place, withGrid bool) areaRefs {
 func toCandidates(list []complaints.Candidate) []candidateResponse {
 	out := make([]candidateResponse, 0, len(list))
 	for _, d := range list {
-		cr := candidateResponse{ID: d.ID, Status: string(d.Status), FiledAt: d.FiledAt, Supporters: d.Supporters}
-		if d.Distance >= 0 {
-			v := math.Round(d.Distance)
-			cr.DistanceM = &v
-		}
-		out = append(out, cr)
+		out = append(out, candidateResponse{ID: d.ID, Status: string(d.Status), WithinM: d.Within(), FiledAt: d.FiledAt,
+			Supporters: d.Supporters})
 	}
 	return out
 }
@@ -328,6 +331,27 @@ func (s *Server) allowFilingKey(c *fiber.Ctx, key string) error {
 	return nil
 }
 
+// allowLookup limits the public lookups that take a position (duplicate
+// hints) per anonymous client address or per account; staff are not
+// limited. The answers reveal nothing finer than the public map, so the
+// limit only keeps scripts from scraping the city's cases.
+func (s *Server) allowLookup(c *fiber.Ctx) error {
+	key := "ip:" + clientIP(c)
+	if p := principalOf(c); p != nil {
+		switch p.Role {
+		case RoleDepartment, RoleOfficial, RoleAdmin:
+			return nil
+		}
+		key = "user:" + p.UserID
+	}
+	if ok, wait := s.complaints.lookups.Allow(key); !ok {
+		e := apperr.New(apperr.RateLimited, msg(languageOf(c), "查询过于频繁，请稍后再试", "too many lookups from this address or account; try again later"))
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
+}
+
 func (s *Server) fileComplaint(c *fiber.Ctx) error {
 	if err := s.allowFiling(c); err != nil {
 		return err
@@ -359,7 +383,8 @@ func (s *Server) fileComplaint(c *fiber.Ctx) error {
 	resp := fileResponse{
 		ID: cs.ID, TrackingCode: cs.ID, Status: string(cs.Status), Category: cs.Category,
 		Department: s.deptRef(cs.Department), Area: s.areasOf(cs.Place, true), FiledAt: cs.FiledAt, DueAt: cs.DueAt,
-		PossibleDuplicates: toCandidates(filed.Duplicates), FollowUpSecret: filed.Secret, Photos: photosOf(cs, "")}
+		PossibleDuplicates: toCandidates(filed.Duplicates), FollowUpSecret: filed.Secret, Photos: photosOf(cs, ""),
+		ContactConfirmation: filed.ContactCode}
 	c.Set(fiber.HeaderLocation, "/api/v1/track/"+cs.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(resp)
@@ -589,7 +614,8 @@ func coarse(p *complaints.Point) *pointResponse {
 	if p == nil {
 		return nil
 	}
-	return &pointResponse{Lat: math.Round(p.Lat*1000) / 1000, Lon: math.Round(p.Lon*1000) / 1000}
+	pp := complaints.PublicPoint(*p)
+	return &pointResponse{Lat: pp.Lat, Lon: pp.Lon}
 }
 
 // publicNote says which actions' notes the public sees: the outcome of the
@@ -616,8 +642,9 @@ func (s *Server) toTrackResponse(cs *complaints.Complaint) trackResponse {
 		r.Description, r.Address = pub.Description, pub.Address
 	}
 	for _, e := range cs.Events {
-		if e.Action == complaints.ActionModerate {
-			continue
+		switch e.Action {
+		case complaints.ActionModerate, complaints.ActionConfirmContact, complaints.ActionEraseContact:
+			continue // staff moderation and the reporter's contact are not the public's
 		}
 		pe := publicEventResponse{At: e.At, Action: string(e.Action), From: string(e.From), To: string(e.To)}
 		if publicNote(e.Action) {
@@ -819,16 +846,48 @@ func (s *Server) actOnComplaint(c *fiber.Ctx) error {
 	return c.JSON(s.toComplaintResponse(cs, actor))
 }
 
-// joinComplaint adds a "me too".
+// joinComplaint adds a "me too": once per account, and for anonymous
+// callers once per device.
 func (s *Server) joinComplaint(c *fiber.Ctx) error {
 	if err := s.allowFiling(c); err != nil {
 		return err
 	}
-	cs, err := s.Complaints.Join(c.UserContext(), actorOf(principalOf(c)), complaints.NormalizeCode(c.Params("id")))
+	actor := actorOf(principalOf(c))
+	if actor.ID == "" {
+		dev, err := s.ensureDevice(c)
+		if err != nil {
+			return err
+		}
+		actor.Device, actor.Address = dev, clientIP(c)
+	}
+	cs, err := s.Complaints.Join(c.UserContext(), actor, complaints.NormalizeCode(c.Params("id")))
 	if err != nil {
 		return cerr(c, err)
 	}
 	return c.JSON(fiber.Map{"id": cs.ID, "supporters": cs.Supporters, "status": cs.Status})
+}
+
+type confirmContactRequest struct {
+	Secret string `json:"secret" validate:"max=64"`
+	Code   string `json:"code" validate:"required,max=12"`
+}
+
+// confirmContact takes the code sent to the contact given with a filing;
+// until it is entered, notifications never name the contact.
+func (s *Server) confirmContact(c *fiber.Ctx) error {
+	if err := s.allowFiling(c); err != nil {
+		return err
+	}
+	var req confirmContactRequest
+	if err := s.BindJSON(c, &req); err != nil {
+		return err
+	}
+	cs, err := s.Complaints.ConfirmContact(c.UserContext(), actorOf(principalOf(c)), c.Params("code"),
+		complaints.ConfirmContactInput{Secret: req.Secret, Code: req.Code})
+	if err != nil {
+		return cerr(c, err)
+	}
+	return c.JSON(fiber.Map{"id": cs.ID, "contact_confirmed": cs.ContactConfirmed})
 }
 
 type feedbackRequest struct {
@@ -881,6 +940,9 @@ type duplicatesQuery struct {
 
 // duplicateCandidates answers "is this already reported?" before filing.
 func (s *Server) duplicateCandidates(c *fiber.Ctx) error {
+	if err := s.allowLookup(c); err != nil {
+		return err
+	}
 	var q duplicatesQuery
 	if err := s.BindQuery(c, &q); err != nil {
 		return err

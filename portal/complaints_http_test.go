@@ -333,7 +333,7 @@ type filePart struct {
 	data            []byte
 }
 
-func multipartBody(t *testing.T, fields map[string]string, files []filePart) ([]byte, string) {
+func multipartBody(t testing.TB, fields map[string]string, files []filePart) ([]byte, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)

@@ -14,7 +14,14 @@ import (
 const (
 	complaintSweepInterval  = time.Minute
 	complaintOutboxInterval = 2 * time.Second
+	// complaintRetentionInterval is how often the retention sweep runs.
+	complaintRetentionInterval = time.Hour
 )
+
+// lookupsPerMinute is how many duplicate hints one anonymous address or
+// account may ask for a minute: the filing page asks once per change of
+// category or point.
+const lookupsPerMinute = 30
 
 // complaintsRuntime is the complaint domain's wiring inside the server.
 type complaintsRuntime struct {
@@ -24,6 +31,12 @@ type complaintsRuntime struct {
 	// filings limits filings per anonymous address or resident (nil: no
 	// limit).
 	filings *ratelimit.Limiter
+	// lookups limits the public lookups that take a position.
+	lookups *ratelimit.Limiter
+	// devices limits the device tokens issued per address; deviceKey
+	// signs them.
+	devices   *ratelimit.Limiter
+	deviceKey []byte
 }
 
 // initComplaints builds the complaint service on the complaint store the
@@ -51,6 +64,9 @@ func (s *Server) initComplaints(ctx context.Context) error {
 		store:     st,
 		deliverer: complaints.NewDeliverer(st, channels, s.now, s.log),
 		public:    newPublicCache(30 * time.Second),
+		lookups:   ratelimit.PerMinute(lookupsPerMinute, lookupsPerMinute, s.now),
+		devices:   ratelimit.PerHour(devicesPerHour, s.now),
+		deviceKey: deviceKey(s.cfg.JWTSecret),
 	}
 	if s.cfg.FilingLimit > 0 {
 		s.complaints.filings = ratelimit.PerHour(s.cfg.FilingLimit, s.now)
@@ -93,9 +109,18 @@ func (l complaintsLocator) DepartmentOfType(typ, streetID string) (string, bool)
 	return d.ID, ok
 }
 
-func (l complaintsLocator) DepartmentExists(id string) bool {
-	_, ok := l.a.Department(id)
-	return ok
+// DepartmentDistrict: a street office serves its street's district, a
+// city department every district.
+func (l complaintsLocator) DepartmentDistrict(id string) (string, bool) {
+	d, ok := l.a.Department(id)
+	if !ok || d.StreetID == "" {
+		return "", ok
+	}
+	st, ok := l.a.Area(d.StreetID)
+	if !ok {
+		return "", false
+	}
+	return st.DistrictID, true
 }
 
 func (l complaintsLocator) Outside(err error) bool { return areas.IsOutside(err) }

@@ -15,7 +15,7 @@ import (
 
 // newCityServer is a portal on the demo city's areas and departments
 // without any domain's demo data (WithDemo would seed all of them).
-func newCityServer(t *testing.T, opts ...portaltest.Option) *portaltest.Server {
+func newCityServer(t testing.TB, opts ...portaltest.Option) *portaltest.Server {
 	t.Helper()
 	srv := portaltest.NewServer(t, opts...)
 	if _, err := srv.Areas.Import(t.Context(), areas.DemoAreas(), areas.DemoDepartments()); err != nil {

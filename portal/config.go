@@ -52,6 +52,9 @@ type Config struct {
 	// all at once if it likes; 0 means no limit. Staff are never limited
 	// (hotline operators file for callers). Counted per process.
 	FilingLimit int
+	// ContactRetention is how long after a case is closed (or rejected)
+	// the reporter's contact details are kept; 0 keeps them.
+	ContactRetention time.Duration
 	// Now is the clock; nil means time.Now. Tests inject their own.
 	Now func() time.Time
 }
@@ -61,19 +64,24 @@ type Config struct {
 // put behind one address, but it stops a script flooding the queue.
 const DefaultFilingLimit = 60
 
+// DefaultContactRetention is the default ContactRetention: long enough
+// for a reporter's follow-up questions and complaints about the handling.
+const DefaultContactRetention = 180 * 24 * time.Hour
+
 // DefaultBodyLimit is the request body cap for ordinary requests.
 const DefaultBodyLimit = 10 << 20
 
 // Defaults returns the configuration with every default filled in.
 func Defaults() Config {
 	return Config{
-		Addr:            "127.0.0.1:8080",
-		DataDir:         "./data",
-		LogFormat:       "text",
-		LogLevel:        "info",
-		BodyLimit:       DefaultBodyLimit,
-		CityID:          "cleancity.demo",
-		ShutdownTimeout: 10 * time.Second,
-		FilingLimit:     DefaultFilingLimit,
+		Addr:             "127.0.0.1:8080",
+		DataDir:          "./data",
+		LogFormat:        "text",
+		LogLevel:         "info",
+		BodyLimit:        DefaultBodyLimit,
+		CityID:           "cleancity.demo",
+		ShutdownTimeout:  10 * time.Second,
+		FilingLimit:      DefaultFilingLimit,
+		ContactRetention: DefaultContactRetention,
 	}
 }

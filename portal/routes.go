@@ -23,6 +23,9 @@ func (s *Server) domainJobs() []func(context.Context) {
 	return []func(context.Context){
 		func(ctx context.Context) { s.Auth.RunSweeper(ctx, authSweepInterval) },
 		func(ctx context.Context) { s.Complaints.RunSweeper(ctx, complaintSweepInterval) },
+		func(ctx context.Context) {
+			s.Complaints.RunRetention(ctx, s.cfg.ContactRetention, complaintRetentionInterval)
+		},
 		func(ctx context.Context) { s.complaints.deliverer.Run(ctx, complaintOutboxInterval) },
 		s.runDashboard,
 		s.runSurveyResults,

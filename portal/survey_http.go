@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"cleancity/portal/apperr"
+	"cleancity/portal/auth"
 	"cleancity/survey"
 )
 
@@ -562,13 +563,36 @@ func (s *Server) addAssignments(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
+	lang := languageOf(c)
 	scope := districtScope(p)
 	list := make([]survey.Assignment, 0, len(req.Assignments))
+	// Each name must be an active volunteer's account (issue 15 row 13:
+	// units went to unknown names and to staff).
+	volunteers := map[string]string{} // as given -> account username, "" when not one
+	fields := map[string]string{}
 	for i, a := range req.Assignments {
 		if u, ok := r.Plan.UnitOf(a.Unit); ok && scope != "" && u.District != scope {
-			return apperr.New(apperr.Forbidden, msg(languageOf(c), fmt.Sprintf("第%d项：不能分配其他区的社区", i+1), fmt.Sprintf("assignment %d: unit outside your district", i+1)))
+			return apperr.New(apperr.Forbidden, msg(lang, fmt.Sprintf("第%d项：不能分配其他区的社区", i+1), fmt.Sprintf("assignment %d: unit outside your district", i+1)))
 		}
-		list = append(list, survey.Assignment{Unit: a.Unit, Volunteer: a.Volunteer})
+		name, seen := volunteers[a.Volunteer]
+		if !seen {
+			u, err := s.Auth.UserByUsername(c.UserContext(), a.Volunteer)
+			switch {
+			case err == nil && Role(u.Role) == RoleVolunteer && !u.Disabled:
+				name = u.Username
+			case err != nil && !errors.Is(err, auth.ErrUserNotFound):
+				return err
+			}
+			volunteers[a.Volunteer] = name
+		}
+		if name == "" {
+			fields[fmt.Sprintf("assignments.%d.volunteer", i)] = msg(lang, "不是在用的志愿者账号", "not an active volunteer's account")
+			continue
+		}
+		list = append(list, survey.Assignment{Unit: a.Unit, Volunteer: name})
+	}
+	if len(fields) > 0 {
+		return apperr.Fields(invalidMessage(lang), fields)
 	}
 	if err := s.Survey.Assign(c.UserContext(), r.ID, list, p.Username); err != nil {
 		return surveyErr(c, err)
@@ -667,16 +691,19 @@ type responseDTO struct {
 	DurationSec int64             `json:"duration_sec"`
 	GPS         *gpsDTO           `json:"gps,omitempty"`
 	Answers     map[string]string `json:"answers,omitempty"`
-	Satisfied   int               `json:"satisfied"`
-	Correct     int               `json:"correct"`
-	Answered    int               `json:"answered"`
-	Aware       int               `json:"aware"`
-	Flags       []string          `json:"flags"`
-	Reason      string            `json:"reason,omitempty"`
-	ReviewedBy  string            `json:"reviewed_by,omitempty"`
-	ReviewedAt  *time.Time        `json:"reviewed_at,omitempty"`
-	ReceivedAt  time.Time         `json:"received_at"`
-	Version     int64             `json:"version"`
+	// The scores are staff's, for review: nil in the answer to a
+	// submission, where a volunteer could read the quiz keys off the
+	// correct count by trying answers (issue 15 row 9).
+	Satisfied  *int       `json:"satisfied,omitempty"`
+	Correct    *int       `json:"correct,omitempty"`
+	Answered   *int       `json:"answered,omitempty"`
+	Aware      *int       `json:"aware,omitempty"`
+	Flags      []string   `json:"flags"`
+	Reason     string     `json:"reason,omitempty"`
+	ReviewedBy string     `json:"reviewed_by,omitempty"`
+	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
+	ReceivedAt time.Time  `json:"received_at"`
+	Version    int64      `json:"version"`
 }
 
 type gpsDTO struct {
@@ -685,16 +712,18 @@ type gpsDTO struct {
 	Accuracy float64 `json:"accuracy"`
 }
 
+// toResponseDTO renders a response; withAnswers (staff review) adds the
+// answers and the scores.
 func toResponseDTO(r survey.Response, withAnswers bool) responseDTO {
 	d := responseDTO{ID: r.ID, ClientID: r.ClientID, Status: string(r.Status), Unit: r.Unit, Stratum: r.Stratum, District: r.District,
 		Volunteer: r.Volunteer, StartedAt: r.StartedAt, EndedAt: r.EndedAt, DurationSec: int64(r.EndedAt.Sub(r.StartedAt) / time.Second),
-		Satisfied: r.Satisfied, Correct: r.Correct, Answered: r.Answered, Aware: r.Aware, Flags: []string{},
-		Reason: r.Reason, ReviewedBy: r.ReviewedBy, ReceivedAt: r.ReceivedAt, Version: r.Version}
+		Flags: []string{}, Reason: r.Reason, ReviewedBy: r.ReviewedBy, ReceivedAt: r.ReceivedAt, Version: r.Version}
 	if r.GPS != nil {
 		d.GPS = &gpsDTO{r.GPS.Lat, r.GPS.Lon, r.GPS.Accuracy}
 	}
 	if withAnswers {
 		d.Answers = r.Answers
+		d.Satisfied, d.Correct, d.Answered, d.Aware = &r.Satisfied, &r.Correct, &r.Answered, &r.Aware
 	}
 	for _, f := range r.Flags {
 		d.Flags = append(d.Flags, string(f))
@@ -770,7 +799,8 @@ func (s *Server) submitResponses(c *fiber.Ctx) error {
 	}
 	p := principalOf(c)
 	if len(subs) > 0 {
-		res, err := s.Survey.Submit(c.UserContext(), r.ID, survey.Submitter{Username: p.Username, Supervisor: p.Is(RoleOfficial, RoleAdmin)}, subs)
+		res, err := s.Survey.Submit(c.UserContext(), r.ID, survey.Submitter{Username: p.Username, Supervisor: p.Is(RoleOfficial, RoleAdmin),
+			District: districtScope(p)}, subs)
 		if err != nil {
 			return surveyErr(c, err)
 		}

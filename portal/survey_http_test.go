@@ -34,7 +34,7 @@ func surveyCity(t *testing.T) (*portaltest.Server, *portaltest.Clock) {
 	return srv, clock
 }
 
-func mustStatus(t *testing.T, resp portaltest.Response, want int) map[string]any {
+func mustStatus(t testing.TB, resp portaltest.Response, want int) map[string]any {
 	t.Helper()
 	if resp.Status != want {
 		t.Fatalf("status %d, want %d: %s", resp.Status, want, resp.Body)

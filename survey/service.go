@@ -282,6 +282,10 @@ type Submitter struct {
 	// Supervisor may submit for any unit (data entry of paper forms);
 	// volunteers only for their assigned units.
 	Supervisor bool
+	// District limits a district official's submissions to the units of
+	// that district, the same scope as reading and reviewing them ("":
+	// any unit the rest allows).
+	District string
 	// AcceptClean stores responses without a quality flag as accepted,
 	// reviewed by the submitter (a supervisor entering checked paper
 	// forms; the demo seeder). Flagged ones still wait for review.
@@ -467,6 +471,8 @@ func (s *Service) prepare(r Round, q *Questionnaire, who Submitter, assigned map
 		fields["unit"] = "not a unit of this round's plan"
 	} else if !who.Supervisor && !assigned[sub.Unit] {
 		return Response{}, apperr.New(apperr.Forbidden, "you are not assigned to this unit")
+	} else if who.District != "" && u.District != who.District {
+		return Response{}, apperr.New(apperr.Forbidden, "this unit is outside your district")
 	}
 	if sub.StartedAt.IsZero() {
 		fields["started_at"] = "required"

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"cleancity/portal"
 	"cleancity/portal/store"
@@ -114,6 +115,8 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	f.string(&bodyLimit, "body-limit", bodyLimit, "request body limit in bytes")
 	filingLimit := strconv.Itoa(cfg.FilingLimit)
 	f.string(&filingLimit, "filing-limit", filingLimit, "complaints one anonymous address or resident may file an hour; 0: no limit")
+	retention := "180d"
+	f.string(&retention, "contact-retention", retention, "how long reporters' contact details are kept after a case is closed (180d, 720h); 0: kept")
 	if err := f.parse(args); err != nil {
 		return cfg, err
 	}
@@ -130,6 +133,9 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 		return cfg, usageError{fmt.Sprintf("--filing-limit %q: want a number of filings an hour (0: no limit)", filingLimit)}
 	}
 	cfg.FilingLimit = n
+	if cfg.ContactRetention, err = parseDays(retention); err != nil {
+		return cfg, usageError{fmt.Sprintf("--contact-retention %q: want a duration such as 180d or 720h (0: keep)", retention)}
+	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError{fmt.Sprintf("--log-format %q: want text or json", cfg.LogFormat)}
 	}
@@ -217,7 +223,8 @@ func logConfig(log *slog.Logger, cfg portal.Config) {
 		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
 		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
 		"body_limit", cfg.BodyLimit, "filing_limit", cfg.FilingLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
-		"shutdown_timeout", cfg.ShutdownTimeout.String())
+		"shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"contact_retention", cfg.ContactRetention.String())
 }
 
 func mask(s string) string {
@@ -239,4 +246,25 @@ func maskURI(uri string) string {
 		creds = creds[:i] + ":****"
 	}
 	return uri[:scheme+3] + creds + uri[at:]
+}
+
+// parseDays parses a non-negative duration that may also be given in days
+// ("180d").
+func parseDays(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad number of days %q", d)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return v, nil
 }

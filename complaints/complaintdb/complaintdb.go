@@ -39,6 +39,7 @@ const (
 	CellsCollection      = "complaint_cells"
 	OutboxCollection     = "complaint_outbox"
 	LeasesCollection     = "complaint_outbox_leases"
+	ClaimsCollection     = "complaint_claims"
 	PhotoBucket          = "complaint_photos"
 )
 
@@ -57,6 +58,7 @@ type Store struct {
 	outbox *mongo.Collection
 	leases *mongo.Collection
 	intake *mongo.Collection
+	claims *mongo.Collection
 	photos *mongo.GridFSBucket
 	// gate, when set, limits this process's concurrent writes (see
 	// SerializeWrites).
@@ -106,6 +108,7 @@ func New(db *mongo.Database) *Store {
 		outbox:    db.Collection(OutboxCollection),
 		leases:    db.Collection(LeasesCollection),
 		intake:    db.Collection(IntakeCollection),
+		claims:    db.Collection(ClaimsCollection),
 		// One chunk per photo: stored photos are at most a few MiB.
 		photos: db.GridFSBucket(options.GridFSBucket().SetName(PhotoBucket).SetChunkSizeBytes(8 << 20)),
 	}
@@ -520,7 +523,7 @@ func (s *Store) List(ctx context.Context, f complaints.Filter) ([]*complaints.Co
 		opts.SetLimit(int64(f.Limit))
 	}
 	if f.Summary {
-		opts.SetProjection(bson.D{{Key: "events", Value: 0}, {Key: "supporter_ids", Value: 0}, {Key: "search", Value: 0}})
+		opts.SetProjection(bson.D{{Key: "events", Value: 0}, {Key: "supporter_ids", Value: 0}, {Key: "supporter_devices", Value: 0}, {Key: "search", Value: 0}})
 	}
 	cur, err := s.cases.Find(ctx, q, opts)
 	if err != nil {
@@ -566,6 +569,66 @@ func (s *Store) SweepCandidates(ctx context.Context, now, resolvedBefore time.Ti
 		ids = append(ids, d.ID)
 	}
 	return ids, cur.Err()
+}
+
+// ContactCandidates returns ids of closed cases that still hold a contact.
+func (s *Store) ContactCandidates(ctx context.Context, closedBefore time.Time) ([]string, error) {
+	q := bson.D{
+		{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(complaints.StatusClosed), string(complaints.StatusRejected)}}}},
+		{Key: "closed_at", Value: bson.D{{Key: "$lt", Value: closedBefore.UTC()}}},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "contact", Value: bson.D{{Key: "$exists", Value: true}}}},
+			bson.D{{Key: "contact_code", Value: bson.D{{Key: "$exists", Value: true}}}},
+		}},
+	}
+	cur, err := s.cases.Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("contact sweep query: %w", err)
+	}
+	defer cur.Close(ctx)
+	var ids []string
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, err
+		}
+		ids = append(ids, d.ID)
+	}
+	return ids, cur.Err()
+}
+
+// Claim inserts the claim document; a duplicate key means someone else has it.
+func (s *Store) Claim(ctx context.Context, key string, at time.Time) (bool, error) {
+	defer s.enter()()
+	_, err := s.claims.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: at.UTC()}})
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// ForgetMessages deletes a case's messages.
+func (s *Store) ForgetMessages(ctx context.Context, caseID string) error {
+	defer s.enter()()
+	_, err := s.outbox.DeleteMany(ctx, bson.D{{Key: "case_id", Value: caseID}})
+	if err != nil {
+		return fmt.Errorf("forget messages of %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// PruneClaims deletes old claims.
+func (s *Store) PruneClaims(ctx context.Context, before time.Time) error {
+	defer s.enter()()
+	if _, err := s.claims.DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}); err != nil {
+		return fmt.Errorf("prune claims: %w", err)
+	}
+	return nil
 }
 
 // Events returns events after the cursor in (at, _id) order.

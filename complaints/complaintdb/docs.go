@@ -45,20 +45,25 @@ type caseDoc struct {
 	// without it predates moderation and counts as pending).
 	Moderation string  `bson:"moderation"`
 	Pub        *pubDoc `bson:"pub,omitempty"`
+	// ContactCode is the hash of the contact's confirmation code.
+	ContactCode      string `bson:"contact_code,omitempty"`
+	ContactConfirmed bool   `bson:"contact_confirmed,omitempty"`
 
-	Photos       []photoDoc    `bson:"photos,omitempty"`
-	NoticeLevel  int           `bson:"notice_level"`
-	Notices      []noticeDoc   `bson:"notices,omitempty"`
-	Published    bool          `bson:"published"`
-	MergedInto   string        `bson:"merged_into,omitempty"`
-	Supporters   int           `bson:"supporters"`
-	SupporterIDs []string      `bson:"supporter_ids,omitempty"`
-	Resolution   string        `bson:"resolution_note,omitempty"`
-	RejectReason string        `bson:"reject_reason,omitempty"`
-	Reopens      int           `bson:"reopens,omitempty"`
-	Feedback     []feedbackDoc `bson:"feedback,omitempty"`
-	Rating       int           `bson:"rating,omitempty"`
-	Events       []eventDoc    `bson:"events,omitempty"`
+	Photos       []photoDoc  `bson:"photos,omitempty"`
+	NoticeLevel  int         `bson:"notice_level"`
+	Notices      []noticeDoc `bson:"notices,omitempty"`
+	Published    bool        `bson:"published"`
+	MergedInto   string      `bson:"merged_into,omitempty"`
+	Supporters   int         `bson:"supporters"`
+	SupporterIDs []string    `bson:"supporter_ids,omitempty"`
+	// SupporterDevices are hashes of anonymous joiners' device tokens.
+	SupporterDevices []string      `bson:"supporter_devices,omitempty"`
+	Resolution       string        `bson:"resolution_note,omitempty"`
+	RejectReason     string        `bson:"reject_reason,omitempty"`
+	Reopens          int           `bson:"reopens,omitempty"`
+	Feedback         []feedbackDoc `bson:"feedback,omitempty"`
+	Rating           int           `bson:"rating,omitempty"`
+	Events           []eventDoc    `bson:"events,omitempty"`
 	// Search is the lower-cased text that staff search matches with $regex.
 	Search string `bson:"search"`
 }
@@ -151,8 +156,9 @@ func toDoc(c *complaints.Complaint) *caseDoc {
 		FiledAt: c.FiledAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), DueAt: c.DueAt.UTC(),
 		AcceptedAt: tptr(c.AcceptedAt), ResolvedAt: tptr(c.ResolvedAt), ClosedAt: tptr(c.ClosedAt),
 		ReporterID: c.ReporterID, SecretHash: c.SecretHash, Source: c.Source,
+		ContactCode: c.ContactCodeHash, ContactConfirmed: c.ContactConfirmed,
 		NoticeLevel: c.NoticeLevel, Published: c.Published, MergedInto: c.MergedInto,
-		Supporters: c.Supporters, SupporterIDs: c.SupporterIDs, Resolution: c.ResolutionNote,
+		Supporters: c.Supporters, SupporterIDs: c.SupporterIDs, SupporterDevices: c.SupporterDevices, Resolution: c.ResolutionNote,
 		RejectReason: c.RejectReason, Reopens: c.Reopens, Rating: c.Rating(),
 	}
 	if c.Point != nil {
@@ -194,8 +200,9 @@ func toComplaint(d *caseDoc) *complaints.Complaint {
 		FiledAt: d.FiledAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), DueAt: d.DueAt.UTC(),
 		AcceptedAt: tval(d.AcceptedAt), ResolvedAt: tval(d.ResolvedAt), ClosedAt: tval(d.ClosedAt),
 		ReporterID: d.ReporterID, SecretHash: d.SecretHash, Source: d.Source,
+		ContactCodeHash: d.ContactCode, ContactConfirmed: d.ContactConfirmed,
 		NoticeLevel: d.NoticeLevel, Published: d.Published, MergedInto: d.MergedInto,
-		Supporters: d.Supporters, SupporterIDs: d.SupporterIDs, ResolutionNote: d.Resolution,
+		Supporters: d.Supporters, SupporterIDs: d.SupporterIDs, SupporterDevices: d.SupporterDevices, ResolutionNote: d.Resolution,
 		RejectReason: d.RejectReason, Reopens: d.Reopens,
 	}
 	if d.Lat != nil && d.Lon != nil {

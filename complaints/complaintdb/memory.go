@@ -147,7 +147,7 @@ func (m *Memory) List(_ context.Context, f complaints.Filter) ([]*complaints.Com
 		if f.Summary {
 			// List views carry no history; skip copying it.
 			n := *c
-			n.Events, n.SupporterIDs = nil, nil
+			n.Events, n.SupporterIDs, n.SupporterDevices = nil, nil, nil
 			res[i] = n.Clone()
 		} else {
 			res[i] = c.Clone()
@@ -214,4 +214,18 @@ func (m *Memory) Events(_ context.Context, after complaints.EventCursor, limit i
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// ContactCandidates answers the retention sweep from the copy.
+func (m *Memory) ContactCandidates(_ context.Context, closedBefore time.Time) ([]string, error) {
+	var ids []string
+	m.mu.RLock()
+	for _, c := range m.rows {
+		if complaints.ContactErasable(c, closedBefore) {
+			ids = append(ids, c.ID)
+		}
+	}
+	m.mu.RUnlock()
+	slices.Sort(ids)
+	return ids, nil
 }

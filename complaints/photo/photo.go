@@ -57,49 +57,87 @@ func Sniff(data []byte) string {
 	return ""
 }
 
-// Process validates, decodes, scales and re-encodes one upload.
+// Process validates, decodes, scales and re-encodes one upload. It bounds
+// the memory of this photo alone; a server decodes through a Decoder,
+// which also bounds the photos decoded at once.
 func Process(data []byte) (*Processed, error) {
+	in, err := inspect(data)
+	if err != nil {
+		return nil, err
+	}
+	return in.process()
+}
+
+// upload is a photo whose header passed the checks.
+type upload struct {
+	data   []byte
+	kind   string
+	cfg    image.Config
+	decode func([]byte) (image.Image, error)
+	// decoded is what decoding will allocate.
+	decoded int64
+}
+
+// inspect checks the type, the declared size and the decoded size of an
+// upload from its header, before any pixel is allocated (decompression
+// bombs, deep pixels).
+func inspect(data []byte) (*upload, error) {
 	if len(data) > MaxBytes {
 		return nil, ErrTooLarge
 	}
-	kind := Sniff(data)
-	var decode func([]byte) (image.Image, error)
+	in := &upload{data: data, kind: Sniff(data)}
 	var config func([]byte) (image.Config, error)
-	switch kind {
+	switch in.kind {
 	case "image/jpeg":
-		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
+		in.decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
 		config = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
 	case "image/png":
-		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+		in.decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
 		config = func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
 	case "image/webp":
-		decode = func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) }
+		in.decode = func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) }
 		config = func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) }
 	default:
 		return nil, ErrNotImage
 	}
-	// Check the declared size before allocating pixels (decompression bombs).
 	cfg, err := config(data)
 	if err != nil {
 		return nil, ErrUndecoded
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels {
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, ErrTooBig
 	}
-	img, err := decode(data)
+	in.cfg = cfg
+	in.decoded = decodedBytes(in.kind, cfg, data)
+	if in.decoded > MaxDecodedBytes {
+		return nil, ErrTooDeep
+	}
+	return in, nil
+}
+
+// workingBytes is the memory processing takes at its peak: the decoded
+// pixels, the scaled RGBA copy, the thumbnail and the encoders' buffers.
+func (in *upload) workingBytes() int64 {
+	w, h := fitSize(in.cfg.Width, in.cfg.Height, MaxSide)
+	return in.decoded + int64(w)*int64(h)*4 + ThumbSide*ThumbSide*4 + 1<<20
+}
+
+// process decodes, scales and re-encodes an inspected upload.
+func (in *upload) process() (*Processed, error) {
+	img, err := in.decode(in.data)
 	if err != nil {
 		return nil, ErrUndecoded
 	}
 	full := fit(img, MaxSide)
-	if kind == "image/jpeg" {
+	if in.kind == "image/jpeg" {
 		// The EXIF block is dropped on re-encoding, so apply its
 		// orientation to the pixels, or a phone photo taken upright
 		// would come out lying on its side. After scaling: the box is
 		// square, and turning the smaller image costs less.
-		full = orient(full, Orientation(data))
+		full = orient(full, Orientation(in.data))
 	}
 	thumb := fit(full, ThumbSide)
-	out := &Processed{Source: kind, Width: full.Bounds().Dx(), Height: full.Bounds().Dy()}
+	out := &Processed{Source: in.kind, Width: full.Bounds().Dx(), Height: full.Bounds().Dy()}
 	if out.JPEG, err = encode(full); err != nil {
 		return nil, err
 	}
@@ -109,20 +147,22 @@ func Process(data []byte) (*Processed, error) {
 	return out, nil
 }
 
+// fitSize is the size of a w x h image scaled down to fit a side x side box.
+func fitSize(w, h, side int) (int, int) {
+	if w > side || h > side {
+		if w >= h {
+			return side, max(1, h*side/w)
+		}
+		return max(1, w*side/h), side
+	}
+	return w, h
+}
+
 // fit scales img down to fit a side x side box (never up), and flattens
 // transparency onto white since JPEG has no alpha.
 func fit(img image.Image, side int) image.Image {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w > side || h > side {
-		if w >= h {
-			h = max(1, h*side/w)
-			w = side
-		} else {
-			w = max(1, w*side/h)
-			h = side
-		}
-	}
+	w, h := fitSize(b.Dx(), b.Dy(), side)
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
 	if w == b.Dx() && h == b.Dy() {

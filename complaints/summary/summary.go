@@ -194,7 +194,8 @@ func BucketOf(d time.Duration) int {
 // Cell holds one cell's counters. Flow counters count events of the day;
 // Status counts the current status of the cases filed that day (cohort);
 // Due and OnTime count cases whose service-level due time falls on the day
-// and how many of them got their first final answer by then.
+// and how many of them got their first final answer by then (a case merged
+// into another before any answer leaves Due).
 type Cell struct {
 	Filed       int64
 	ReassignIn  int64
@@ -444,6 +445,11 @@ func (d *Day) Apply(f *Fact) bool {
 		case f.Action == complaints.ActionReassign && !f.Answered:
 			d.cell(f.key(f.PrevDepartment)).Due--
 			d.cell(f.key(dept)).Due++
+		case f.FirstAnswer && f.Action == complaints.ActionMerge:
+			// A duplicate is answered by the case it was merged into,
+			// which keeps its own due time: merging is no answer in time
+			// (issue 15 row 4), so the duplicate leaves the figures.
+			d.cell(f.key(dept)).Due--
 		case f.FirstAnswer && !f.At.After(f.OrigDue):
 			d.cell(f.key(dept)).OnTime++
 		}

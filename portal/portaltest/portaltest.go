@@ -78,6 +78,13 @@ type Server struct {
 	tb testing.TB
 }
 
+// With returns the server reporting to tb: a fuzz target's function must
+// send its requests with its own *testing.T, not the *testing.F that
+// started the server.
+func (s *Server) With(tb testing.TB) *Server {
+	return &Server{Server: s.Server, tb: tb}
+}
+
 // NewServer starts a portal on a fresh database of the shared test store,
 // shut down when the test ends. Without options the city is empty; most
 // tests want WithDemo (the city without its generated history).
