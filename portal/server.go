@@ -143,16 +143,16 @@ func (s *Server) newApp() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10,
-		// The portal may run behind a load balancer; trust X-Forwarded-For
-		// only from loopback and private proxies.
+		// The client address is resolveClient's (clientIP), never Fiber's
+		// c.IP(). The trusted-proxy check stays on so that Fiber takes
+		// X-Forwarded-Proto and -Host only from the configured proxies.
 		EnableTrustedProxyCheck: true,
-		TrustedProxies:          []string{"127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"},
-		ProxyHeader:             fiber.HeaderXForwardedFor,
+		TrustedProxies:          prefixStrings(s.cfg.TrustedProxies),
 		StrictRouting:           false,
 		CaseSensitive:           true,
 	})
 	s.app = app
-	app.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody, s.authenticate)
+	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
