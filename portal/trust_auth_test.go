@@ -1,0 +1,241 @@
+package portal_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"cleancity/portal"
+	"cleancity/portal/portaltest"
+)
+
+// Regression tests for issue 15 (trust), rows 1, 8, 10, 12, 14 and 15:
+// each replays the attack through the real app.
+
+// loginFrom signs in with X-Forwarded-For set to from (empty: no header).
+func loginFrom(srv *portaltest.Server, user, pw, from string) portaltest.Response {
+	h := map[string]string{"Accept-Language": "en"}
+	if from != "" {
+		h["X-Forwarded-For"] = from
+	}
+	return srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/login",
+		Body: map[string]string{"username": user, "password": pw}, Header: h})
+}
+
+// Row 1: over loopback, a client that writes its own X-Forwarded-For got
+// a fresh rate-limit key per request (130 failed sign-ins, 0 refusals).
+// Now the header is believed only from configured proxies.
+func TestTrust_Row01_ForwardedForFromUntrustedPeerIsIgnored(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	srv := portaltest.NewServer(t, portaltest.WithDemo(), portaltest.WithClock(clock))
+	srv.Listen()
+	refused := 0
+	for i := range 130 {
+		from := fmt.Sprintf("spoof-%d", i)
+		if i%2 == 1 {
+			from = fmt.Sprintf("198.51.100.%d", i) // well-formed, still not believed
+		}
+		r := loginFrom(srv, fmt.Sprintf("nobody-%d", i), "wrong-password-1", from)
+		switch r.Status {
+		case http.StatusTooManyRequests:
+			refused++
+		case http.StatusUnauthorized:
+		default:
+			t.Fatalf("attempt %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	// All come from one address (the loopback peer): its 30 free failures,
+	// then its backoff refuses the rest.
+	if refused != 100 {
+		t.Fatalf("130 failed sign-ins with spoofed X-Forwarded-For: %d refused, want 100", refused)
+	}
+	// And the per-address request limit (120 a minute) counts them all as
+	// one client: the 121st and later auth requests are refused.
+	r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/refresh",
+		Body: map[string]string{"refresh_token": "x"}, Header: map[string]string{"X-Forwarded-For": "198.51.100.250"}})
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("131st auth request: %d, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
+}
+
+// Row 1, behind a configured proxy: the client is the right-most hop that
+// is not a trusted proxy, as recorded with the session.
+func TestTrust_Row01_TrustedProxyGivesRightMostUntrustedHop(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemo(), portaltest.WithConfig(func(c *portal.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+	}))
+	srv.Listen()
+	for _, c := range []struct{ header, want string }{
+		{"", "127.0.0.1"},
+		{"203.0.113.9", "203.0.113.9"},
+		{"6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"},
+		{"spoof-7", "127.0.0.1"},
+		{"203.0.113.9, spoof-7", "127.0.0.1"},
+	} {
+		r := loginFrom(srv, "resident1", portal.DemoPassword, c.header)
+		if r.Status != http.StatusOK {
+			t.Fatalf("login via %q: %d %s", c.header, r.Status, r.Body)
+		}
+		var sess portaltest.Session
+		r.Decode(t, &sess)
+		var doc struct {
+			ClientIP string `bson:"client_ip"`
+		}
+		sid, _, _ := strings.Cut(sess.RefreshToken, ".")
+		if err := srv.Store().DB.Collection("auth_sessions").FindOne(t.Context(), bson.D{{Key: "_id", Value: sid}}).Decode(&doc); err != nil {
+			t.Fatalf("session %s: %v", sid, err)
+		}
+		if doc.ClientIP != c.want {
+			t.Errorf("X-Forwarded-For %q: session address %q, want %q", c.header, doc.ClientIP, c.want)
+		}
+	}
+}
+
+// trustLoopback makes the loopback peer a trusted proxy, so tests can sign
+// in "from" different addresses with X-Forwarded-For.
+func trustLoopback(c *portal.Config) {
+	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+}
+
+// withoutRequestID is a JSON error body without its request id.
+func withoutRequestID(t *testing.T, r portaltest.Response) string {
+	t.Helper()
+	m := r.JSON(t)
+	if e, ok := m["error"].(map[string]any); ok {
+		delete(e, "request_id")
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// Row 8: ten failed sign-ins on a username locked it for everyone for a
+// minute, admin included, right password and all. Now an attacker's
+// address waits out a doubling backoff while the owner, from another
+// address, signs in.
+func TestTrust_Row08_FailedSignInsDoNotLockTheOwnerOut(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC))
+	srv := portaltest.NewServer(t, portaltest.WithDemo(), portaltest.WithClock(clock), portaltest.WithConfig(trustLoopback))
+	srv.Listen()
+	const attacker, owner = "198.51.100.66", "203.0.113.10"
+	var waits []string
+	for failures := 0; failures < 10; {
+		r := loginFrom(srv, "admin", "wrong-password-1", attacker)
+		switch r.Status {
+		case http.StatusUnauthorized:
+			failures++
+		case http.StatusTooManyRequests:
+			wait := r.Header.Get("Retry-After")
+			waits = append(waits, wait)
+			n, err := strconv.Atoi(wait)
+			if err != nil || portaltest.Lookup(r.JSON(t), "error.code") != "rate_limited" {
+				t.Fatalf("429 without a wait: %q %s", wait, r.Body)
+			}
+			clock.Advance(time.Duration(n) * time.Second)
+		default:
+			t.Fatalf("attempt: %d %s", r.Status, r.Body)
+		}
+	}
+	if got := strings.Join(waits, ","); got != "1,2,4,8,16" {
+		t.Errorf("waits after failures 5..9: %s, want 1,2,4,8,16", got)
+	}
+	// The owner, from another address, signs in at once.
+	if r := loginFrom(srv, "admin", portal.DemoPassword, owner); r.Status != http.StatusOK {
+		t.Fatalf("owner from another address after 10 failures: %d %s", r.Status, r.Body)
+	}
+	// The attacker's address waits even with the right password: no
+	// password is checked during the wait.
+	r := loginFrom(srv, "admin", portal.DemoPassword, attacker)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "32" {
+		t.Fatalf("attacker during the wait: %d Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
+	// The waits stop growing at 15 minutes.
+	for range 12 {
+		r := loginFrom(srv, "admin", "wrong-password-1", attacker)
+		if r.Status == http.StatusTooManyRequests {
+			n, _ := strconv.Atoi(r.Header.Get("Retry-After"))
+			clock.Advance(time.Duration(n) * time.Second)
+		}
+	}
+	if r := loginFrom(srv, "admin", "wrong-password-1", attacker); r.Header.Get("Retry-After") != "900" {
+		t.Errorf("capped wait: %d Retry-After %q, want 900", r.Status, r.Header.Get("Retry-After"))
+	}
+	// Spraying many usernames from one address: 30 free failures, then
+	// the address waits; another address is not affected.
+	for i := range 30 {
+		if r := loginFrom(srv, fmt.Sprintf("guess-%d", i), "wrong-password-1", "198.51.100.77"); r.Status != http.StatusUnauthorized {
+			t.Fatalf("spray %d: %d", i+1, r.Status)
+		}
+	}
+	if r := loginFrom(srv, "resident1", portal.DemoPassword, "198.51.100.77"); r.Status != http.StatusTooManyRequests {
+		t.Errorf("31st attempt from the spraying address: %d", r.Status)
+	}
+	if r := loginFrom(srv, "resident1", portal.DemoPassword, owner); r.Status != http.StatusOK {
+		t.Errorf("another address: %d %s", r.Status, r.Body)
+	}
+}
+
+// Row 10: one address registered 120 accounts a minute. Now 5 an hour,
+// then a 429 with the wait.
+func TestTrust_Row10_RegistrationsPerAddressAreFew(t *testing.T) {
+	clock := portaltest.NewClock(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC))
+	srv := portaltest.NewServer(t, portaltest.WithDemo(), portaltest.WithClock(clock), portaltest.WithConfig(trustLoopback))
+	srv.Listen()
+	register := func(name, from string) portaltest.Response {
+		return srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/register",
+			Body:   map[string]string{"username": name, "password": "green-streets-42"},
+			Header: map[string]string{"X-Forwarded-For": from, "Accept-Language": "en"}})
+	}
+	// A rejected form does not use up the allowance.
+	if r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/register",
+		Body:   map[string]string{"username": "bot-x", "password": "password"},
+		Header: map[string]string{"X-Forwarded-For": "198.51.100.5"}}); r.Status != http.StatusBadRequest {
+		t.Fatalf("common password: %d", r.Status)
+	}
+	for i := range 5 {
+		if r := register(fmt.Sprintf("bot-%d", i), "198.51.100.5"); r.Status != http.StatusCreated {
+			t.Fatalf("registration %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	r := register("bot-5", "198.51.100.5")
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "1800" {
+		t.Fatalf("6th registration in the hour: %d Retry-After %q %s", r.Status, r.Header.Get("Retry-After"), r.Body)
+	}
+	if msg, _ := portaltest.Lookup(r.JSON(t), "error.message").(string); !strings.Contains(msg, "registered from this network address") {
+		t.Errorf("message %q", msg)
+	}
+	if r := register("person-1", "203.0.113.20"); r.Status != http.StatusCreated {
+		t.Errorf("another address: %d %s", r.Status, r.Body)
+	}
+	clock.Advance(30 * time.Minute)
+	if r := register("bot-5", "198.51.100.5"); r.Status != http.StatusCreated {
+		t.Errorf("next hour: %d %s", r.Status, r.Body)
+	}
+}
+
+// Row 12: a disabled account answered 403 to its right password and 401
+// to a wrong one, confirming a guessed password. Now both are the wrong
+// password's answer.
+func TestTrust_Row12_DisabledAccountIsNoPasswordOracle(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemo())
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	u := srv.CreateUser(t, "li.disabled", portal.RoleVolunteer, "")
+	if r := srv.Do(portaltest.Request{Method: "PATCH", Path: "/api/v1/users/" + u.ID, Token: admin, Body: map[string]any{"disabled": true}}); r.Status != 200 {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	right := srv.PostJSON("/api/v1/auth/login", "", map[string]string{"username": u.Username, "password": portaltest.TestPassword})
+	wrong := srv.PostJSON("/api/v1/auth/login", "", map[string]string{"username": u.Username, "password": "wrong-password-1"})
+	unknown := srv.PostJSON("/api/v1/auth/login", "", map[string]string{"username": "nobody-at-all", "password": "wrong-password-1"})
+	if right.Status != http.StatusUnauthorized || wrong.Status != http.StatusUnauthorized {
+		t.Fatalf("disabled account: right password %d, wrong password %d; want 401 both", right.Status, wrong.Status)
+	}
+	if a, b, c := withoutRequestID(t, right), withoutRequestID(t, wrong), withoutRequestID(t, unknown); a != b || b != c {
+		t.Fatalf("answers differ:\nright:   %s\nwrong:   %s\nunknown: %s", a, b, c)
+	}
+}
