@@ -239,3 +239,62 @@ func TestTrust_Row12_DisabledAccountIsNoPasswordOracle(t *testing.T) {
 		t.Fatalf("answers differ:\nright:   %s\nwrong:   %s\nunknown: %s", a, b, c)
 	}
 }
+
+// Row 14: a resident could call itself "市创卫办" or hide a right-to-left
+// override in its name. Now official-looking names (after folding width,
+// case, spaces and lookalike letters) and invisible or direction-changing
+// characters are refused with a message on the field; staff accounts an
+// administrator creates may carry official names.
+func TestTrust_Row14_DisplayNamesCannotPassForOfficials(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemo())
+	seq := 0
+	register := func(display string) portaltest.Response {
+		seq++
+		return srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/register",
+			Body:   map[string]string{"username": fmt.Sprintf("resident-n%d", seq), "password": "green-streets-42", "display_name": display},
+			Header: map[string]string{"Accept-Language": "en", "X-Forwarded-For": "ignored"}})
+	}
+	for _, c := range []struct{ name, want string }{
+		{"市创卫办", "must not look like staff"},
+		{"官方 客服", "must not look like staff"},
+		{"ＡＤＭＩＮ", "must not look like staff"},
+		{"a d m i n", "must not look like staff"},
+		{"Lina\u202egnp.exe", "invisible characters or text-direction controls"},
+		{"管理\u200b员", "invisible characters or text-direction controls"},
+	} {
+		r := register(c.name)
+		msg, _ := portaltest.Lookup(r.JSON(t), "error.fields.display_name").(string)
+		if r.Status != http.StatusBadRequest || !strings.Contains(msg, c.want) {
+			t.Errorf("register as %q: %d %s", c.name, r.Status, r.Body)
+		}
+	}
+	// Registration limit aside (5 an hour per address), a plain name works.
+	if r := register("张阿姨"); r.Status != http.StatusCreated {
+		t.Fatalf("plain name: %d %s", r.Status, r.Body)
+	}
+	// A username used as the display name is checked too, on its field.
+	r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/register",
+		Body: map[string]string{"username": "kefu", "password": "green-streets-42"}, Header: map[string]string{"Accept-Language": "en"}})
+	if r.Status != http.StatusBadRequest || portaltest.Lookup(r.JSON(t), "error.fields.username") == nil {
+		t.Errorf("username kefu as display name: %d %s", r.Status, r.Body)
+	}
+	// Renaming oneself is checked the same way.
+	tok := srv.Token(t, portal.RoleVolunteer, "")
+	r = srv.Do(portaltest.Request{Method: "PATCH", Path: "/api/v1/me", Token: tok, Body: map[string]string{"display_name": "清源区创卫办"}})
+	if r.Status != http.StatusBadRequest || portaltest.Lookup(r.JSON(t), "error.fields.display_name") == nil {
+		t.Errorf("volunteer renamed to 清源区创卫办: %d %s", r.Status, r.Body)
+	}
+	// An administrator may give a staff account the office's name.
+	admin := srv.Token(t, portal.RoleAdmin, "")
+	r = srv.PostJSON("/api/v1/users", admin, map[string]string{"username": "office-2", "password": "green-streets-42",
+		"display_name": "市创卫办", "role": "official"})
+	if r.Status != http.StatusCreated {
+		t.Errorf("official named 市创卫办 by an admin: %d %s", r.Status, r.Body)
+	}
+	// ...but not keep it when the account becomes a resident.
+	id, _ := r.JSON(t)["id"].(string)
+	r = srv.Do(portaltest.Request{Method: "PATCH", Path: "/api/v1/users/" + id, Token: admin, Body: map[string]string{"role": "resident"}})
+	if r.Status != http.StatusBadRequest || portaltest.Lookup(r.JSON(t), "error.fields.display_name") == nil {
+		t.Errorf("official named 市创卫办 made a resident: %d %s", r.Status, r.Body)
+	}
+}

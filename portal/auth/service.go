@@ -229,13 +229,14 @@ func (s *Service) prepareUser(in NewUser) (User, error) {
 	if err := CheckUsername(u.Username); err != nil {
 		return User{}, err
 	}
-	if u.DisplayName == "" {
-		u.DisplayName = u.Username
-	}
-	if err := CheckDisplayName(u.DisplayName); err != nil {
+	if err := checkRole(u.Role); err != nil {
 		return User{}, err
 	}
-	if err := checkRole(u.Role); err != nil {
+	nameField := "display_name"
+	if u.DisplayName == "" {
+		u.DisplayName, nameField = u.Username, "username"
+	}
+	if err := checkNameForRole(nameField, u.DisplayName, u.Role); err != nil {
 		return User{}, err
 	}
 	if err := CheckScope(s.areas, u.Role, u.Scope); err != nil {
@@ -576,7 +577,7 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, up ProfileUpdate
 	set := bson.D{{Key: "updated_at", Value: now}}
 	if up.DisplayName != nil {
 		name := strings.TrimSpace(*up.DisplayName)
-		if err := CheckDisplayName(name); err != nil {
+		if err := checkNameForRole("display_name", name, u.Role); err != nil {
 			return User{}, nil, err
 		}
 		set = append(set, bson.E{Key: "display_name", Value: name})
@@ -684,12 +685,16 @@ func (s *Service) UpdateUser(ctx context.Context, actorID, id string, up UserUpd
 		}
 		set = append(set, bson.E{Key: "role", Value: string(role)}, bson.E{Key: "scope", Value: scope})
 	}
+	name := u.DisplayName
 	if up.DisplayName != nil {
-		name := strings.TrimSpace(*up.DisplayName)
-		if err := CheckDisplayName(name); err != nil {
+		name = strings.TrimSpace(*up.DisplayName)
+		set = append(set, bson.E{Key: "display_name", Value: name})
+	}
+	// A new name, or an old one on an account that stops being staff.
+	if up.DisplayName != nil || role != u.Role {
+		if err := checkNameForRole("display_name", name, role); err != nil {
 			return User{}, err
 		}
-		set = append(set, bson.E{Key: "display_name", Value: name})
 	}
 	endSessions := false
 	if up.Disabled != nil && *up.Disabled != u.Disabled {

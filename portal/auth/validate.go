@@ -72,16 +72,6 @@ func CheckUsername(u string) error {
 	return nil
 }
 
-// CheckDisplayName validates a display name: 1 to 64 characters, no
-// control characters or markup.
-func CheckDisplayName(s string) error {
-	n := utf8.RuneCountInString(s)
-	if n < 1 || n > 64 || !plainText(s) || strings.TrimSpace(s) != s {
-		return fieldErr("display_name", "显示名称须为1至64个字符的纯文本", "the display name must be 1 to 64 characters of plain text")
-	}
-	return nil
-}
-
 func plainText(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
