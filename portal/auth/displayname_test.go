@@ -10,7 +10,7 @@ func TestReservedNames(t *testing.T) {
 		"市创卫办": true, "清源区创卫办": true, "管理员": true, "小王管理员": true, "官方": true, "官方 客服": true,
 		"客服": true, "系统通知": true, "市城管局": true, "管 理 员": true, "管理員": true,
 		"admin": true, "ADMIN": true, "ＡＤＭＩＮ": true, "a d m i n": true, "Admin2026": true, "a.d.m.i.n": true,
-		"аdmin": true, // Cyrillic а
+		"аdmin":         true, // Cyrillic а
 		"Administrator": true, "CityOfficial": true, "Customer Service": true, "kefu": true, "GuanLiYuan": true,
 		"root": true, "gov": true,
 		"张阿姨": false, "李 娜": false, "王建国": false, "badminton": false, "Groot": false, "Govinda": false,
