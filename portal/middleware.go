@@ -145,23 +145,48 @@ func originOf(url string) string {
 	return ""
 }
 
-// limitBody caps ordinary request bodies at the configured limit; routes that
-// take photos register a larger cap with bodyLimitFor. The server's own hard
-// limit (maxBodyLimit) is enforced by fasthttp before we see the request.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	limit := s.cfg.BodyLimit
-	for prefix, l := range s.largeBodies {
-		if c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), prefix) {
-			limit = l
+// largeBody is a route allowed a body above Config.BodyLimit.
+type largeBody struct {
+	method string
+	// segments of the route; ":" segments match any one segment.
+	segments []string
+	limit    int
+}
+
+// allowLargeBody lets method on route ("/api/v1/complaints/:id/actions")
+// take bodies up to limit bytes: the routes that take photos.
+func (s *Server) allowLargeBody(method, route string, limit int) {
+	s.largeBodies = append(s.largeBodies, largeBody{method: method, segments: strings.Split(strings.Trim(route, "/"), "/"), limit: limit})
+}
+
+// bodyLimitFor is the body cap of a request: Config.BodyLimit, or a photo
+// route's larger one. fasthttp applies it as soon as the headers are in
+// (Server.HeaderReceived): a declared Content-Length over it is answered
+// 413 without reading the body, and a chunked body stops being read at
+// the cap.
+func (s *Server) bodyLimitFor(method, path string) int {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, lb := range s.largeBodies {
+		if lb.method == method && matchSegments(lb.segments, segs) {
+			return lb.limit
 		}
 	}
-	if n := c.Request().Header.ContentLength(); n > limit {
-		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	return s.cfg.BodyLimit
+}
+
+func matchSegments(route, path []string) bool {
+	if len(route) != len(path) {
+		return false
 	}
-	if len(c.Body()) > limit {
-		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	for i, r := range route {
+		if r != path[i] && !(strings.HasPrefix(r, ":") && path[i] != "") {
+			return false
+		}
 	}
-	return c.Next()
+	return true
 }
 
 // languageOf picks "en" or "zh" (the default) from Accept-Language.

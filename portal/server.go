@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"cleancity/complaints"
 	"cleancity/complaints/summary"
@@ -20,8 +21,8 @@ import (
 	"cleancity/survey"
 )
 
-// maxBodyLimit is the hard cap fasthttp enforces before a handler runs: the
-// largest body any route accepts (four 8 MiB photos plus form fields).
+// maxBodyLimit is the largest body any route accepts (four 8 MiB photos
+// plus form fields): the photo routes' cap and fasthttp's hard one.
 const maxBodyLimit = 36 << 20
 
 // Server is the HTTP application with the domain services it serves.
@@ -34,8 +35,8 @@ type Server struct {
 	validator *Validator
 	csp       string
 
-	// largeBodies maps a POST path prefix to its body cap.
-	largeBodies map[string]int
+	// largeBodies are the routes allowed bodies above Config.BodyLimit.
+	largeBodies []largeBody
 	// errorWriters render errors for path prefixes with their own error
 	// format (Open311).
 	errorWriters map[string]func(c *fiber.Ctx, status int, p errorPayload) error
@@ -93,7 +94,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		store:        st,
 		validator:    val,
 		csp:          contentSecurityPolicy(cfg.TileURL),
-		largeBodies:  map[string]int{},
 		errorWriters: map[string]func(*fiber.Ctx, int, errorPayload) error{},
 	}
 	if err := s.initServices(ctx); err != nil {
@@ -152,7 +152,11 @@ func (s *Server) newApp() *fiber.App {
 		CaseSensitive:           true,
 	})
 	s.app = app
-	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody, s.authenticate)
+	// Each route's body cap applies before its body is read (bodyLimitFor).
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		return fasthttp.RequestConfig{MaxRequestBodySize: s.bodyLimitFor(string(h.Method()), string(h.RequestURI()))}
+	}
+	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 

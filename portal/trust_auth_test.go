@@ -1,8 +1,13 @@
 package portal_test
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -296,5 +301,76 @@ func TestTrust_Row14_DisplayNamesCannotPassForOfficials(t *testing.T) {
 	r = srv.Do(portaltest.Request{Method: "PATCH", Path: "/api/v1/users/" + id, Token: admin, Body: map[string]string{"role": "resident"}})
 	if r.Status != http.StatusBadRequest || portaltest.Lookup(r.JSON(t), "error.fields.display_name") == nil {
 		t.Errorf("official named 市创卫办 made a resident: %d %s", r.Status, r.Body)
+	}
+}
+
+// rawExchange writes head on a fresh loopback connection, then body (if
+// any) while it reads the answer, and returns the answer; a server that
+// waits for a body it will refuse gives no answer before the deadline.
+func rawExchange(t *testing.T, addr, head string, body []byte) (*http.Response, []byte, error) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		go func() { _, _ = conn.Write(body) }() // may end in a reset once refused
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	hr, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer hr.Body.Close()
+	data, _ := io.ReadAll(hr.Body)
+	return hr, data, nil
+}
+
+// Row 15: every route read bodies up to 36 MiB before refusing them. Now
+// a route's cap (--body-limit, photo routes 36 MiB) applies once the
+// headers are in: a larger declared body is answered 413 at once, without
+// its bytes, and a chunked one stops being read at the cap.
+func TestTrust_Row15_OversizeBodiesRefusedBeforeReading(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemo(), portaltest.WithConfig(func(c *portal.Config) { c.BodyLimit = 64 << 10 }))
+	addr := strings.TrimPrefix(srv.Listen(), "http://")
+	for _, path := range []string{"/api/v1/auth/login", "/api/v1/complaints/ABC/join", "/api/v1/rounds/r1/responses", "/open311/v2/requests.json"} {
+		// 30 MiB declared, none of it sent: the answer must not wait for it.
+		head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: portal.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\nAccept-Language: en\r\n\r\n", path, 30<<20)
+		hr, data, err := rawExchange(t, addr, head, nil)
+		if err != nil {
+			t.Fatalf("%s: no answer to a 30 MiB declared body without reading it: %v", path, err)
+		}
+		// (Open311 answers in its own error format.)
+		if hr.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(data), "too large") {
+			t.Errorf("%s: %d %s, want 413 request body too large", path, hr.StatusCode, data)
+		}
+	}
+	// Chunked, no declared length: refused at the cap, not at the end.
+	head := "POST /api/v1/auth/login HTTP/1.1\r\nHost: portal.test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	chunk := fmt.Sprintf("%x\r\n%s\r\n", 32<<10, strings.Repeat(" ", 32<<10))
+	hr, _, err := rawExchange(t, addr, head, []byte(strings.Repeat(chunk, 4))) // 128 KiB sent, no last chunk
+	if err != nil || hr.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("chunked body over the cap: %v %v", hr, err)
+	}
+	// The photo routes keep their larger cap: a filing over 64 KiB is read
+	// and judged on its content (here: a bad photo), not refused by size.
+	photo := bytes.Repeat([]byte("x"), 100<<10)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("data", `{"category":"garbage","description":"垃圾三天没有清运了啊","lat":27.885,"lon":113.09}`)
+	fw, _ := mw.CreateFormFile("photos", "p.jpg")
+	_, _ = fw.Write(photo)
+	_ = mw.Close()
+	r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/complaints", Body: buf.Bytes(), ContentType: mw.FormDataContentType()})
+	if r.Status == http.StatusRequestEntityTooLarge {
+		t.Errorf("100 KiB filing refused by size on the photo route: %s", r.Body)
+	}
+	// And an ordinary route under its cap works.
+	if r := loginFrom(srv, "resident1", portal.DemoPassword, ""); r.Status != http.StatusOK {
+		t.Errorf("login: %d %s", r.Status, r.Body)
 	}
 }
