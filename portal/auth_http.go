@@ -260,6 +260,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return authErr(c, err)
 	}
+	c.Locals(localsAuditActor, principalFromUser(sess.User))
 	noStore(c)
 	return c.JSON(toSessionResponse(sess))
 }

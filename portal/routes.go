@@ -14,6 +14,7 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerComplaintRoutes(api)
 	s.registerSurveyRoutes(api)
 	s.registerDashboardRoutes(api)
+	s.registerAuditRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).

@@ -16,6 +16,7 @@ import (
 	"cleancity/complaints/summary"
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
+	"cleancity/portal/audit"
 	"cleancity/portal/auth"
 	"cleancity/portal/store"
 	"cleancity/survey"
@@ -57,6 +58,8 @@ type Server struct {
 	// Dashboard keeps and serves the oversight summaries (issue 8).
 	Dashboard *summary.Service
 	dashboard *dashboardRuntime
+	// audit records staff and administrator writes (recordStaffWrites).
+	audit *audit.Log
 }
 
 // New opens the store, prepares every domain service (collections and
@@ -119,6 +122,7 @@ func (s *Server) initServices(ctx context.Context) error {
 	}{
 		{"areas", s.Areas.Init},
 		{"auth", s.initAuth},
+		{"audit", s.initAudit},
 		{"survey", s.initSurvey},
 		{"complaints", s.initComplaints},
 		{"dashboard", s.initDashboard},
@@ -156,7 +160,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		return fasthttp.RequestConfig{MaxRequestBodySize: s.bodyLimitFor(string(h.Method()), string(h.RequestURI()))}
 	}
-	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.authenticate)
+	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.authenticate, s.recordStaffWrites)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
