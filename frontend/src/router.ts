@@ -40,6 +40,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/staff/rounds/:id/plan', name: 'round-plan', component: () => import('./views/official/RoundPlanView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'plan.title' } },
   { path: '/staff/review', name: 'review', component: () => import('./views/official/ReviewView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'review.title' } },
   { path: '/staff/rounds/:id/review', name: 'round-review', component: () => import('./views/official/ReviewView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'review.title' } },
+  // Administrators
+  { path: '/staff/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { roles: ['admin'], titleKey: 'audit.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { titleKey: 'errors.notFound' } },
 ]
 
