@@ -151,6 +151,9 @@ func TestTrust_Row08_FailedSignInsDoNotLockTheOwnerOut(t *testing.T) {
 		t.Errorf("waits after failures 5..9: %s, want 1,2,4,8,16", got)
 	}
 	// The owner, from another address, signs in at once.
+	if r := loginFrom(srv, "official", portal.DemoPassword, owner); r.Status != http.StatusOK {
+		t.Fatalf("official from the owner's address: %d %s", r.Status, r.Body)
+	}
 	if r := loginFrom(srv, "admin", portal.DemoPassword, owner); r.Status != http.StatusOK {
 		t.Fatalf("owner from another address after 10 failures: %d %s", r.Status, r.Body)
 	}
@@ -170,6 +173,20 @@ func TestTrust_Row08_FailedSignInsDoNotLockTheOwnerOut(t *testing.T) {
 	}
 	if r := loginFrom(srv, "admin", "wrong-password-1", attacker); r.Header.Get("Retry-After") != "900" {
 		t.Errorf("capped wait: %d Retry-After %q, want 900", r.Status, r.Header.Get("Retry-After"))
+	}
+	// A distributed guesser (one failure from each of 50 addresses) holds
+	// the account's own throttle: a 51st new address waits, while the
+	// owner's known address (it signed in from there above) gets in.
+	for i := range 50 {
+		if r := loginFrom(srv, "official", "wrong-password-1", fmt.Sprintf("198.18.0.%d", i+1)); r.Status != http.StatusUnauthorized {
+			t.Fatalf("distributed failure %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	if r := loginFrom(srv, "official", portal.DemoPassword, "198.18.1.1"); r.Status != http.StatusTooManyRequests {
+		t.Errorf("new address after 50 distributed failures: %d", r.Status)
+	}
+	if r := loginFrom(srv, "official", portal.DemoPassword, owner); r.Status != http.StatusOK {
+		t.Fatalf("owner of official: %d %s", r.Status, r.Body)
 	}
 	// Spraying many usernames from one address: 30 free failures, then
 	// the address waits; another address is not affected.

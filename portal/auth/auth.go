@@ -62,7 +62,14 @@ type User struct {
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
 	LastLoginAt       time.Time
+	// KnownAddrs are the client addresses of the last successful sign-ins,
+	// newest first (at most MaxKnownAddrs): they still get in while an
+	// attack from elsewhere holds the account's throttle.
+	KnownAddrs []string
 }
+
+// MaxKnownAddrs is how many sign-in addresses an account remembers.
+const MaxKnownAddrs = 10
 
 // Areas tells which district and department ids exist; portal adapts its
 // areas service to it.

@@ -79,9 +79,22 @@ func (s *Service) CountRegistration(ctx context.Context, addr string) error {
 	return err
 }
 
-// pairThrottle and clientThrottle name the sign-in throttles.
+// pairThrottle, clientThrottle and accountThrottle name the sign-in
+// throttles.
 func pairThrottle(username, addr string) string { return "signin:" + username + "|" + addr }
 func clientThrottle(addr string) string         { return "signin-ip:" + addr }
+func accountThrottle(username string) string    { return "signin-user:" + username }
+
+// rememberAddr puts addr first in an account's known addresses.
+func rememberAddr(known []string, addr string) []string {
+	out := []string{addr}
+	for _, a := range known {
+		if a != addr && len(out) < MaxKnownAddrs {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // admit lets one sign-in attempt start under throttle id, or refuses it
 // with RetryAfter while the throttle's wait runs. An admitted attempt
@@ -122,19 +135,22 @@ func (s *Service) backoff(k int64) time.Duration {
 }
 
 // settle takes back a successful attempt: the (username, address) pair
-// starts afresh, and the address's count drops by the one attempt (its
-// running wait, if any, stays).
-func (s *Service) settle(ctx context.Context, pair, addr string) error {
-	if err := s.st.deleteThrottle(ctx, pair); err != nil {
-		return err
+// (if given) starts afresh, and the shared throttle's count (an address's
+// or an account's) drops by the one attempt; its running wait, if any,
+// stays.
+func (s *Service) settle(ctx context.Context, pair, shared string) error {
+	if pair != "" {
+		if err := s.st.deleteThrottle(ctx, pair); err != nil {
+			return err
+		}
 	}
-	if addr == "" {
+	if shared == "" {
 		return nil
 	}
-	mu := s.lockFor(addr)
+	mu := s.lockFor(shared)
 	mu.Lock()
 	defer mu.Unlock()
-	t, err := s.st.throttle(ctx, addr)
+	t, err := s.st.throttle(ctx, shared)
 	if err != nil || t.ID == "" || t.Count == 0 {
 		return err
 	}

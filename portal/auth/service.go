@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,10 @@ type Limits struct {
 	// FreeClientFailures is the same for one address over all usernames
 	// (password spraying), high enough for an office behind one address.
 	FreeClientFailures int64
+	// FreeAccountFailures is the same for one username over all addresses
+	// (a distributed guesser). Its wait stops only addresses the account
+	// never signed in from (User.KnownAddrs), so the owner still gets in.
+	FreeAccountFailures int64
 	// BackoffBase is the first wait; each further failure doubles it, up
 	// to BackoffMax.
 	BackoffBase, BackoffMax time.Duration
@@ -47,10 +52,11 @@ type Limits struct {
 }
 
 // DefaultLimits: 5 free failed sign-ins per username and address, 30 per
-// address, then waits of 1 s doubling up to 15 minutes; 120 auth requests
+// address, 50 per username from unknown addresses, then waits of 1 s
+// doubling up to 15 minutes (under 100 failures an hour per account); 120 auth requests
 // per address a minute; 5 registrations per address an hour.
 var DefaultLimits = Limits{
-	FreeFailures: 5, FreeClientFailures: 30,
+	FreeFailures: 5, FreeClientFailures: 30, FreeAccountFailures: 50,
 	BackoffBase: time.Second, BackoffMax: 15 * time.Minute, FailureMemory: time.Hour,
 	RequestsPerClient: 120, Window: time.Minute,
 	RegistrationsPerClient: 5, RegistrationWindow: time.Hour,
@@ -71,6 +77,7 @@ func (l Limits) withDefaults() Limits {
 	}
 	pick(&l.FreeFailures, d.FreeFailures)
 	pick(&l.FreeClientFailures, d.FreeClientFailures)
+	pick(&l.FreeAccountFailures, d.FreeAccountFailures)
 	pick(&l.RequestsPerClient, d.RequestsPerClient)
 	pick(&l.RegistrationsPerClient, d.RegistrationsPerClient)
 	pickD(&l.BackoffBase, d.BackoffBase)
@@ -349,6 +356,15 @@ func (s *Service) Login(ctx context.Context, username, password string, client C
 		return Session{}, err
 	}
 	found := err == nil
+	// Unknown usernames have an account throttle too: the answers must not
+	// tell which accounts exist.
+	account := accountThrottle(username)
+	known := found && client.IP != "" && slices.Contains(u.KnownAddrs, client.IP)
+	if !known {
+		if err := s.admit(ctx, account, s.limits.FreeAccountFailures); err != nil {
+			return Session{}, err
+		}
+	}
 	hash := s.dummyHash
 	if found {
 		hash = u.PasswordHash
@@ -371,7 +387,15 @@ func (s *Service) Login(ctx context.Context, username, password string, client C
 	if err := s.settle(ctx, pair, addr); err != nil {
 		return Session{}, err
 	}
+	if !known {
+		if err := s.settle(ctx, "", account); err != nil {
+			return Session{}, err
+		}
+	}
 	set := bson.D{{Key: "last_login_at", Value: s.now().UTC()}}
+	if client.IP != "" {
+		set = append(set, bson.E{Key: "known_addrs", Value: rememberAddr(u.KnownAddrs, client.IP)})
+	}
 	if NeedsRehash(u.PasswordHash, s.params) {
 		if h, err := s.hash(ctx, password); err == nil {
 			set = append(set, bson.E{Key: "password_hash", Value: h})

@@ -35,20 +35,21 @@ type userDoc struct {
 	UpdatedAt         time.Time `bson:"updated_at"`
 	PasswordChangedAt time.Time `bson:"password_changed_at"`
 	LastLoginAt       time.Time `bson:"last_login_at,omitempty"`
+	KnownAddrs        []string  `bson:"known_addrs,omitempty"`
 }
 
 func toUserDoc(u User) userDoc {
 	return userDoc{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone, Email: u.Email,
 		PasswordHash: u.PasswordHash, Role: string(u.Role), Scope: u.Scope, Disabled: u.Disabled,
 		TokenVersion: u.TokenVersion, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
-		PasswordChangedAt: u.PasswordChangedAt, LastLoginAt: u.LastLoginAt}
+		PasswordChangedAt: u.PasswordChangedAt, LastLoginAt: u.LastLoginAt, KnownAddrs: u.KnownAddrs}
 }
 
 func toUser(d userDoc) User {
 	return User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, Phone: d.Phone, Email: d.Email,
 		PasswordHash: d.PasswordHash, Role: Role(d.Role), Scope: d.Scope, Disabled: d.Disabled,
 		TokenVersion: d.TokenVersion, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
-		PasswordChangedAt: d.PasswordChangedAt.UTC(), LastLoginAt: d.LastLoginAt.UTC()}
+		PasswordChangedAt: d.PasswordChangedAt.UTC(), LastLoginAt: d.LastLoginAt.UTC(), KnownAddrs: d.KnownAddrs}
 }
 
 // sessionDoc is one refresh-token family: a sign-in and every refresh
