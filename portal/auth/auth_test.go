@@ -114,12 +114,16 @@ func TestPasswordPolicy(t *testing.T) {
 	}{
 		{"green-streets-42", "li", true},
 		{"七个字的密码好", "li", false}, // 7 characters, 21 bytes
-		{"八个字的密码很好", "li", true},
+		{"八个字的密码很好", "li", false},
+		{"十二个字的密码应该足够长了", "li", true},
+		{"12345678901", "li", false},
+		{"qwertyuiop12", "li", false},
 		{"1234567", "li", false},
 		{"12345678", "li", false},
 		{"PASSWORD", "li", false},
 		{"Woaini1314", "li", false},
 		{"zhang.wei.88", "Zhang.Wei.88", false},
+		{"zhang.wei.888", "Zhang.Wei.888", false},
 		{strings.Repeat("a", 129), "li", false},
 		{strings.Repeat("a", 128), "li", true},
 		{"bad\xffutf8!", "li", false},

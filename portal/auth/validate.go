@@ -24,10 +24,10 @@ var commonPasswords = func() map[string]struct{} {
 	return set
 }()
 
-// Password length bounds, in characters. The upper bound keeps hashing
-// cost predictable.
+// Password length bounds, in characters (ASVS 4.0 2.1.1: at least 12).
+// The upper bound keeps hashing cost predictable.
 const (
-	MinPasswordLen = 8
+	MinPasswordLen = 12
 	MaxPasswordLen = 128
 )
 
@@ -46,7 +46,7 @@ func CheckPasswordPolicy(field, pw, username string) error {
 	case !utf8.ValidString(pw):
 		return fieldErr(field, "密码包含无效字符", "the password has invalid characters")
 	case n < MinPasswordLen:
-		return fieldErr(field, "密码至少需要8个字符", "the password must have at least 8 characters")
+		return fieldErr(field, "密码至少需要12个字符", "the password must have at least 12 characters")
 	case n > MaxPasswordLen:
 		return fieldErr(field, "密码最多128个字符", "the password may have at most 128 characters")
 	case username != "" && strings.EqualFold(pw, username):
