@@ -42,9 +42,10 @@ func readAudit(t *testing.T, srv *portaltest.Server, token, query string) auditP
 }
 
 // TestTrust_AuditLog_RecordsStaffWrites: every staff and administrator
-// write (case actions, user management, API keys, sign-ins) is in the log
-// with who, what, target, outcome and the client address (row 1's rule);
-// residents' writes and everyone's reads are not.
+// write (case actions, user management, API keys, sign-ins) and read of
+// personal data (a case with its reporter's contact) is in the log with
+// who, what, target, outcome and the client address (row 1's rule);
+// residents' writes and lists are not.
 func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	srv := newCityServer(t, portaltest.WithConfig(trustLoopback))
 	srv.Listen()
@@ -87,7 +88,11 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	// A staff sign-in (the request itself is anonymous).
 	srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/login", Header: from,
 		Body: map[string]string{"username": dept.Username, "password": portaltest.TestPassword}})
-	// Reads and residents' writes are not recorded.
+	// Reading a case (its reporter's contact) is recorded; lists, and
+	// residents' writes, are not.
+	if r := srv.Do(portaltest.Request{Path: "/api/v1/complaints/" + id, Token: deptTok, Header: from}); r.Status != http.StatusOK {
+		t.Fatalf("read case: %d %s", r.Status, r.Body)
+	}
 	srv.Get("/api/v1/complaints", deptTok)
 	srv.Do(portaltest.Request{Method: "PATCH", Path: "/api/v1/me", Token: resident, Body: map[string]string{"display_name": "李娜"}})
 
@@ -100,6 +105,7 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 		}
 	}
 	want := []string{
+		dept.Username + " GET /api/v1/complaints/:id ok",
 		dept.Username + " POST /api/v1/auth/login ok",
 		adminUser.Username + " POST /api/v1/apikeys ok",
 		adminUser.Username + " PATCH /api/v1/users/:id ok",
@@ -110,6 +116,7 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("audit log, newest first:\n got %q\nwant %q", got, want)
 	}
+	page.Items = page.Items[1:] // the read, checked above
 	accept := page.Items[5]
 	if accept.Target["id"] != id || accept.Details["action"] != "accept" || accept.Role != "department" || accept.Scope != "sanitation" || accept.Status != 200 {
 		t.Errorf("accept entry %+v", accept)
@@ -128,23 +135,23 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	}
 
 	// Filters and pages.
-	if p := readAudit(t, srv, admin, "?username="+dept.Username); len(p.Items) != 3 {
+	if p := readAudit(t, srv, admin, "?username="+dept.Username); len(p.Items) != 4 {
 		t.Errorf("by username: %d entries", len(p.Items))
 	}
 	if p := readAudit(t, srv, admin, "?outcome=rejected"); len(p.Items) != 1 {
 		t.Errorf("rejected: %d entries", len(p.Items))
 	}
-	if p := readAudit(t, srv, admin, "?target="+id); len(p.Items) != 2 {
+	if p := readAudit(t, srv, admin, "?target="+id); len(p.Items) != 3 {
 		t.Errorf("by target: %d entries", len(p.Items))
 	}
 	if p := readAudit(t, srv, admin, "?action=PATCH"); len(p.Items) != 1 {
 		t.Errorf("by method: %d entries", len(p.Items))
 	}
-	first := readAudit(t, srv, admin, "?limit=4")
-	if len(first.Items) != 4 || first.Next == "" {
+	first := readAudit(t, srv, admin, "?limit=5")
+	if len(first.Items) != 5 || first.Next == "" {
 		t.Fatalf("first page: %d entries, next %q", len(first.Items), first.Next)
 	}
-	second := readAudit(t, srv, admin, "?limit=4&before="+first.Next)
+	second := readAudit(t, srv, admin, "?limit=5&before="+first.Next)
 	if len(second.Items) != 2 || second.Next != "" || second.Items[0].ID != page.Items[4].ID {
 		t.Errorf("second page: %+v", second)
 	}

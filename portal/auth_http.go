@@ -257,6 +257,14 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess, err := s.Auth.Login(c.UserContext(), req.Username, req.Password, clientInfo(c))
+	// Every sign-in decision is logged with who tried and from where, never
+	// the password (staff sign-ins are also in the audit log).
+	outcome := "ok"
+	if err != nil {
+		outcome = string(apperr.CodeOf(authErr(c, err)))
+	}
+	s.log.Info("sign-in", "username", auth.NormalizeUsername(req.Username), "outcome", outcome,
+		"ip", clientIP(c), "request_id", requestIDOf(c))
 	if err != nil {
 		return authErr(c, err)
 	}
