@@ -458,7 +458,7 @@ const en: typeof zh = {
   },
   audit: {
     title: 'Audit log',
-    intro: 'Every change made by staff and administrators (case handling, merges, reassignments, accounts, survey plans and reviews, API keys…) is recorded here: who, what, when, from which network address, and the outcome. Entries can be read, never changed or removed.',
+    intro: 'Every change made by staff and administrators (case handling, merges, reassignments, accounts, survey plans and reviews, API keys…), and every view or export of personal data, is recorded here: who, what, when, from which network address, and the outcome. Entries can be read, never changed or removed.',
     filters: 'Filters',
     username: 'Username',
     outcome: 'Outcome',
@@ -492,6 +492,13 @@ const en: typeof zh = {
       responses: 'Submitted responses',
       review: 'Reviewed a response',
       bulkReview: 'Reviewed responses in bulk',
+      caseView: 'Viewed a case (with the reporter\'s contact)',
+      caseExport: 'Exported cases',
+      userList: 'Listed accounts',
+      userView: 'Viewed an account',
+      responseList: 'Listed responses',
+      responseView: 'Viewed a response',
+      responseExport: 'Exported responses',
     },
   },
   errors: {

@@ -457,7 +457,7 @@ export default {
   },
   audit: {
     title: '操作记录',
-    intro: '工作人员和管理员的每一次修改操作（案件处理、合并、改派、账号管理、调查计划与审核、接口密钥等）都记录在这里：谁、做了什么、何时、从哪个网络地址、结果如何。记录只能查看，任何人都不能修改或删除。',
+    intro: '工作人员和管理员的每一次修改操作（案件处理、合并、改派、账号管理、调查计划与审核、接口密钥等）以及对个人信息的查看和导出都记录在这里：谁、做了什么、何时、从哪个网络地址、结果如何。记录只能查看，任何人都不能修改或删除。',
     filters: '筛选条件',
     username: '用户名',
     outcome: '结果',
@@ -491,6 +491,13 @@ export default {
       responses: '提交答卷',
       review: '审核答卷',
       bulkReview: '批量审核答卷',
+      caseView: '查看案件（含投诉人联系方式）',
+      caseExport: '导出案件',
+      userList: '查看账号列表',
+      userView: '查看账号',
+      responseList: '查看答卷列表',
+      responseView: '查看答卷',
+      responseExport: '导出答卷',
     },
   },
   errors: {

@@ -24,6 +24,14 @@ export const auditActions: Record<string, string> = {
   'POST /api/v1/rounds/:id/responses': 'responses',
   'POST /api/v1/rounds/:id/responses/:rid/review': 'review',
   'POST /api/v1/rounds/:id/reviews': 'bulkReview',
+  // Reads of personal data
+  'GET /api/v1/complaints/:id': 'caseView',
+  'GET /api/v1/complaints/export.csv': 'caseExport',
+  'GET /api/v1/users': 'userList',
+  'GET /api/v1/users/:id': 'userView',
+  'GET /api/v1/rounds/:id/responses': 'responseList',
+  'GET /api/v1/rounds/:id/responses/:rid': 'responseView',
+  'GET /api/v1/rounds/:id/responses.csv': 'responseExport',
 }
 
 /** actionKey is the message key of a recorded route, or null for one without a name. */
