@@ -20,8 +20,15 @@ const localsAuditActor = "audit_actor"
 // staffRoles write in the audit log.
 var auditedRoles = []Role{RoleDepartment, RoleOfficial, RoleAdmin}
 
-// secretFields are recorded only as "set".
-var secretFields = []string{"password", "new_password", "old_password", "refresh_token", "secret", "token", "api_key", "key"}
+// withheldFields are recorded only as "set": secrets, and personal data
+// or free text that may hold it (a caller's contact given to a hotline
+// operator, a description, a note), which stay in the case's own history
+// where the retention sweep can reach them.
+var withheldFields = []string{
+	"password", "new_password", "old_password", "refresh_token", "secret", "token", "api_key", "key",
+	"phone", "email", "contact_name", "contact_phone", "contact_email", "first_name", "last_name",
+	"description", "address", "note", "reason", "comment",
+}
 
 func (s *Server) initAudit(ctx context.Context) error {
 	s.audit = audit.NewLog(s.store.DB, s.now)
@@ -104,14 +111,15 @@ func routeParams(c *fiber.Ctx) map[string]string {
 }
 
 // requestDetails keeps the top-level scalar fields of a JSON or multipart
-// body (secrets as "set", lists as their length), each cut to 200 bytes.
+// body (withheld ones as "set", lists as their length, objects as "{…}"),
+// each cut to 200 bytes.
 func requestDetails(c *fiber.Ctx) map[string]string {
 	out := map[string]string{}
 	put := func(k, v string) {
 		if len(out) >= 30 {
 			return
 		}
-		if slices.Contains(secretFields, k) {
+		if slices.Contains(withheldFields, k) {
 			v = "set"
 		}
 		out[audit.Truncate(k, 40)] = audit.Truncate(v, 200)

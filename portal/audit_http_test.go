@@ -71,7 +71,7 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	}
 	// User management with a password (recorded as "set", never its value).
 	r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/users", Token: admin, Header: from,
-		Body: map[string]any{"username": "new-volunteer", "password": "green-streets-42", "role": "volunteer"}})
+		Body: map[string]any{"username": "new-volunteer", "password": "green-streets-42", "role": "volunteer", "phone": "13800138000"}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("create user: %d %s", r.Status, r.Body)
 	}
@@ -124,7 +124,7 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	if page.Items[4].ErrorCode == "" || page.Items[4].Status < 400 {
 		t.Errorf("refused entry %+v", page.Items[4])
 	}
-	if create := page.Items[3]; create.Details["password"] != "set" || create.Details["username"] != "new-volunteer" {
+	if create := page.Items[3]; create.Details["password"] != "set" || create.Details["phone"] != "set" || create.Details["username"] != "new-volunteer" {
 		t.Errorf("create-user details %v", create.Details)
 	}
 	if login := page.Items[0]; login.Details["password"] != "set" {
