@@ -17,7 +17,7 @@ import (
 // in: the request is anonymous, the account is known only afterwards.
 const localsAuditActor = "audit_actor"
 
-// staffRoles write in the audit log.
+// auditedRoles are the roles whose actions are recorded.
 var auditedRoles = []Role{RoleDepartment, RoleOfficial, RoleAdmin}
 
 // withheldFields are recorded only as "set": secrets, and personal data

@@ -58,7 +58,7 @@ type Server struct {
 	// Dashboard keeps and serves the oversight summaries (issue 8).
 	Dashboard *summary.Service
 	dashboard *dashboardRuntime
-	// audit records staff and administrator writes (recordStaffWrites).
+	// audit records staff writes and reads of personal data (recordStaffWrites).
 	audit *audit.Log
 }
 
