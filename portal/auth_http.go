@@ -215,16 +215,26 @@ type registerRequest struct {
 	Email       string `json:"email" validate:"omitempty,max=254"`
 }
 
-// register creates a resident account and signs it in.
+// register creates a resident account and signs it in. One address may
+// register a few accounts an hour (auth.Limits.RegistrationsPerClient).
 func (s *Server) register(c *fiber.Ctx) error {
 	var req registerRequest
 	if err := s.BindJSON(c, &req); err != nil {
 		return err
 	}
+	addr := clientIP(c)
+	if err := s.Auth.CheckRegistration(c.UserContext(), addr); err != nil {
+		return authErr(c, err)
+	}
 	u, err := s.Auth.CreateUser(c.UserContext(), auth.NewUser{
 		Username: req.Username, Password: req.Password, DisplayName: req.DisplayName,
 		Phone: req.Phone, Email: req.Email, Role: auth.RoleResident,
 	})
+	if err == nil || errors.Is(err, auth.ErrUsernameTaken) {
+		if cerr := s.Auth.CountRegistration(c.UserContext(), addr); cerr != nil {
+			return cerr
+		}
+	}
 	if err != nil {
 		return authErr(c, err)
 	}
@@ -247,9 +257,18 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess, err := s.Auth.Login(c.UserContext(), req.Username, req.Password, clientInfo(c))
+	// Every sign-in decision is logged with who tried and from where, never
+	// the password (staff sign-ins are also in the audit log).
+	outcome := "ok"
+	if err != nil {
+		outcome = string(apperr.CodeOf(authErr(c, err)))
+	}
+	s.log.Info("sign-in", "username", auth.NormalizeUsername(req.Username), "outcome", outcome,
+		"ip", clientIP(c), "request_id", requestIDOf(c))
 	if err != nil {
 		return authErr(c, err)
 	}
+	c.Locals(localsAuditActor, principalFromUser(sess.User))
 	noStore(c)
 	return c.JSON(toSessionResponse(sess))
 }

@@ -80,12 +80,12 @@ func TestRegisterAndLogin(t *testing.T) {
 		{"duplicate username (case-insensitive)", map[string]any{"username": "ZHANG.WEI", "password": "green-streets-43"},
 			"en", want{409, map[string]string{"error.code": "conflict", "error.fields.username": "taken"}}},
 		{"short password", map[string]any{"username": "li.na", "password": "short"},
-			"en", want{400, map[string]string{"error.fields.password": "at least 8"}}},
-		{"common password", map[string]any{"username": "li.na", "password": "Password123"},
+			"en", want{400, map[string]string{"error.fields.password": "at least 12"}}},
+		{"common password", map[string]any{"username": "li.na", "password": "Password1234"},
 			"en", want{400, map[string]string{"error.fields.password": "too common"}}},
-		{"common password zh", map[string]any{"username": "li.na", "password": "woaini1314"},
+		{"common password zh", map[string]any{"username": "li.na", "password": "woaini1314520"},
 			"", want{400, map[string]string{"error.fields.password": "过于常见"}}},
-		{"password equals username", map[string]any{"username": "li.na.2026", "password": "LI.NA.2026"},
+		{"password equals username", map[string]any{"username": "li.na.2026ab", "password": "LI.NA.2026AB"},
 			"en", want{400, map[string]string{"error.fields.password": "username"}}},
 		{"bad username", map[string]any{"username": "李娜", "password": "green-streets-42"},
 			"en", want{400, map[string]string{"error.fields.username": "a-z"}}},
@@ -168,7 +168,7 @@ func TestDisabledAccount(t *testing.T) {
 		t.Errorf("refresh after disable: %d, want 401", r.Status)
 	}
 	r = srv.PostJSON("/api/v1/auth/login", "", map[string]string{"username": u.Username, "password": portaltest.TestPassword})
-	if r.Status != 403 || portaltest.Lookup(r.JSON(t), "error.code") != "forbidden" {
+	if r.Status != 401 || portaltest.Lookup(r.JSON(t), "error.code") != "unauthorized" {
 		t.Errorf("login when disabled: %d %s", r.Status, r.Body)
 	}
 	// Re-enabled, the user signs in again.
@@ -383,18 +383,19 @@ func TestRateLimits(t *testing.T) {
 		return srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/auth/login",
 			Body: map[string]string{"username": user, "password": pw}, Header: map[string]string{"Accept-Language": "en"}})
 	}
-	for i := range 10 {
+	for i := range 5 {
 		if r := login("official", "wrong-password-1", ""); r.Status != 401 {
 			t.Fatalf("failure %d: %d", i+1, r.Status)
 		}
 	}
-	// The 11th attempt in the minute is refused, even with the right password.
+	// After the free failures the next attempt waits, even with the right
+	// password (the backoff itself is TestTrust_Row08_...).
 	r := login("official", portal.DemoPassword, "")
 	if r.Status != 429 {
-		t.Fatalf("11th attempt: %d %s", r.Status, r.Body)
+		t.Fatalf("6th attempt: %d %s", r.Status, r.Body)
 	}
-	if got := r.Header.Get("Retry-After"); got != "50" {
-		t.Errorf("Retry-After = %q, want 50 (window ends at 09:01:00)", got)
+	if got := r.Header.Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After = %q, want 1", got)
 	}
 	if portaltest.Lookup(r.JSON(t), "error.code") != "rate_limited" {
 		t.Errorf("body %s", r.Body)
@@ -403,13 +404,13 @@ func TestRateLimits(t *testing.T) {
 	if r := login("official-d1", portal.DemoPassword, ""); r.Status != 200 {
 		t.Errorf("other user: %d", r.Status)
 	}
-	// The next window lets the user in.
-	clock.Advance(time.Minute)
+	// Once the wait is over the user gets in.
+	clock.Advance(time.Second)
 	if r := login("official", portal.DemoPassword, ""); r.Status != 200 {
-		t.Errorf("next window: %d %s", r.Status, r.Body)
+		t.Errorf("after the wait: %d %s", r.Status, r.Body)
 	}
-	// The sweeper deletes expired windows.
-	clock.Advance(2 * time.Minute)
+	// The sweeper deletes expired windows and throttles.
+	clock.Advance(2 * time.Hour)
 	if err := srv.Auth.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}

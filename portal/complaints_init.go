@@ -71,7 +71,9 @@ func (s *Server) initComplaints(ctx context.Context) error {
 	if s.cfg.FilingLimit > 0 {
 		s.complaints.filings = ratelimit.PerHour(s.cfg.FilingLimit, s.now)
 	}
-	s.largeBodies["/api/v1/complaints"] = maxBodyLimit
+	// Filing and staff actions (the "after" photo) take photos.
+	s.allowLargeBody("POST", "/api/v1/complaints", maxBodyLimit)
+	s.allowLargeBody("POST", "/api/v1/complaints/:id/actions", maxBodyLimit)
 	s.initOpen311()
 	return nil
 }

@@ -6,6 +6,9 @@
 package portal
 
 import (
+	"fmt"
+	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -55,6 +58,12 @@ type Config struct {
 	// ContactRetention is how long after a case is closed (or rejected)
 	// the reporter's contact details are kept; 0 keeps them.
 	ContactRetention time.Duration
+	// TrustedProxies are the reverse proxies and load balancers in front of
+	// the portal. Only when the connection comes from one of them is the
+	// client address taken from X-Forwarded-For (the right-most hop that is
+	// not one of them); empty, the default, means the connection's peer is
+	// always the client.
+	TrustedProxies []netip.Prefix
 	// Now is the clock; nil means time.Now. Tests inject their own.
 	Now func() time.Time
 }
@@ -84,4 +93,36 @@ func Defaults() Config {
 		FilingLimit:      DefaultFilingLimit,
 		ContactRetention: DefaultContactRetention,
 	}
+}
+
+// ParseTrustedProxies reads a list of IP addresses and CIDR prefixes
+// separated by commas or spaces ("10.0.0.0/8, 192.0.2.7"); an address is
+// a prefix of its full length.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+func prefixStrings(list []netip.Prefix) []string {
+	out := make([]string, len(list))
+	for i, p := range list {
+		out[i] = p.String()
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -144,23 +145,48 @@ func originOf(url string) string {
 	return ""
 }
 
-// limitBody caps ordinary request bodies at the configured limit; routes that
-// take photos register a larger cap with bodyLimitFor. The server's own hard
-// limit (maxBodyLimit) is enforced by fasthttp before we see the request.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	limit := s.cfg.BodyLimit
-	for prefix, l := range s.largeBodies {
-		if c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), prefix) {
-			limit = l
+// largeBody is a route allowed a body above Config.BodyLimit.
+type largeBody struct {
+	method string
+	// segments of the route; ":" segments match any one segment.
+	segments []string
+	limit    int
+}
+
+// allowLargeBody lets method on route ("/api/v1/complaints/:id/actions")
+// take bodies up to limit bytes: the routes that take photos.
+func (s *Server) allowLargeBody(method, route string, limit int) {
+	s.largeBodies = append(s.largeBodies, largeBody{method: method, segments: strings.Split(strings.Trim(route, "/"), "/"), limit: limit})
+}
+
+// bodyLimitFor is the body cap of a request: Config.BodyLimit, or a photo
+// route's larger one. fasthttp applies it as soon as the headers are in
+// (Server.HeaderReceived): a declared Content-Length over it is answered
+// 413 without reading the body, and a chunked body stops being read at
+// the cap.
+func (s *Server) bodyLimitFor(method, path string) int {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, lb := range s.largeBodies {
+		if lb.method == method && matchSegments(lb.segments, segs) {
+			return lb.limit
 		}
 	}
-	if n := c.Request().Header.ContentLength(); n > limit {
-		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	return s.cfg.BodyLimit
+}
+
+func matchSegments(route, path []string) bool {
+	if len(route) != len(path) {
+		return false
 	}
-	if len(c.Body()) > limit {
-		return apperr.Newf(apperr.TooLarge, "request body larger than %d bytes", limit)
+	for i, r := range route {
+		if r != path[i] && !(strings.HasPrefix(r, ":") && path[i] != "") {
+			return false
+		}
 	}
-	return c.Next()
+	return true
 }
 
 // languageOf picks "en" or "zh" (the default) from Accept-Language.
@@ -210,11 +236,70 @@ func parseLangQ(part string) (string, float64) {
 	return tag, q
 }
 
-// clientIP is the client's address: the first X-Forwarded-For hop when the
-// direct peer is a trusted proxy, else the peer itself.
+// localsClientIP holds the request's client address (resolveClient).
+const localsClientIP = "client_ip"
+
+// resolveClient works out the client address once per request, before any
+// limiter or log line reads it (clientIP).
+func (s *Server) resolveClient(c *fiber.Ctx) error {
+	c.Locals(localsClientIP, clientAddr(peerAddr(c), c.Request().Header.PeekAll(fiber.HeaderXForwardedFor), s.cfg.TrustedProxies).String())
+	return c.Next()
+}
+
+// clientIP is the client's address, the one key of every per-address limit
+// (sign-in, registration, filing, "me too", Open311, duplicates), of the
+// audit log and of the access log. It is the connection's peer, unless the
+// peer is one of the configured trusted proxies (Config.TrustedProxies);
+// then it is the right-most address of X-Forwarded-For that is not a
+// trusted proxy. Nothing else in a request can choose it.
 func clientIP(c *fiber.Ctx) string {
-	if ip := c.IP(); ip != "" {
+	if ip, ok := c.Locals(localsClientIP).(string); ok {
 		return ip
 	}
-	return c.Context().RemoteIP().String()
+	return peerAddr(c).String()
+}
+
+// peerAddr is the address of the connection's other end.
+func peerAddr(c *fiber.Ctx) netip.Addr {
+	a, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	return a.Unmap()
+}
+
+// clientAddr applies the trusted-proxy rule to a peer and its
+// X-Forwarded-For headers. Each proxy appends the address it received the
+// request from, so the chain is read from the right, skipping our own
+// proxies; everything left of the first untrusted hop was written by the
+// client and is ignored. A header that does not parse as a list of IP
+// addresses is ignored as a whole (the peer is the answer), so a client
+// cannot choose its key with junk.
+func clientAddr(peer netip.Addr, forwarded [][]byte, trusted []netip.Prefix) netip.Addr {
+	if len(forwarded) == 0 || !inPrefixes(peer, trusted) {
+		return peer
+	}
+	var hops []netip.Addr
+	for _, h := range forwarded {
+		for _, part := range strings.Split(string(h), ",") {
+			a, err := netip.ParseAddr(strings.TrimSpace(part))
+			if err != nil || a.Zone() != "" {
+				return peer
+			}
+			hops = append(hops, a.Unmap())
+		}
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		if !inPrefixes(hops[i], trusted) {
+			return hops[i]
+		}
+	}
+	// Every hop is one of our proxies: the left-most is the client.
+	return hops[0]
+}
+
+func inPrefixes(a netip.Addr, list []netip.Prefix) bool {
+	for _, p := range list {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

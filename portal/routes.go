@@ -16,6 +16,7 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerTriageRoutes(api)
 	s.registerSurveyRoutes(api)
 	s.registerDashboardRoutes(api)
+	s.registerAuditRoutes(api)
 }
 
 // domainJobs lists the domains' background loops (sweepers, outboxes).

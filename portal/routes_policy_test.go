@@ -58,8 +58,8 @@ var routePolicy = map[string]access{
 	"GET /api/v1/config": public("map tiles, city id and UI settings"),
 
 	// Accounts (issue 3).
-	"POST /api/v1/auth/register": public("creates a resident; 120 auth requests/min per client address"),
-	"POST /api/v1/auth/login":    public("10 failed sign-ins/min per username"),
+	"POST /api/v1/auth/register": public("creates a resident; 5 an hour and 120 auth requests/min per client address"),
+	"POST /api/v1/auth/login":    public("backoff after 5 failures per username and address, 30 per address"),
 	"POST /api/v1/auth/refresh":  public("rotates the refresh token; reuse revokes the family"),
 	"POST /api/v1/auth/logout":   public("revokes the refresh token's and/or the caller's session"),
 	"GET /api/v1/me":             only("", allRoles...),
@@ -68,6 +68,9 @@ var routePolicy = map[string]access{
 	"POST /api/v1/users":         only("any role; scope checked against areas", rAdmin),
 	"GET /api/v1/users/:id":      only("", rAdmin),
 	"PATCH /api/v1/users/:id":    only("not own role/disabled", rAdmin),
+
+	// Audit log (issue 15): read only, no route changes an entry.
+	"GET /api/v1/audit": only("staff and admin writes, newest first, filters and cursor", rAdmin),
 
 	// Complaints (issue 5). Department staff: their department's cases;
 	// district officials: their district's; residents and volunteers:

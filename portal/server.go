@@ -11,18 +11,20 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"cleancity/complaints"
 	"cleancity/complaints/summary"
 	"cleancity/portal/apperr"
 	"cleancity/portal/areas"
+	"cleancity/portal/audit"
 	"cleancity/portal/auth"
 	"cleancity/portal/store"
 	"cleancity/survey"
 )
 
-// maxBodyLimit is the hard cap fasthttp enforces before a handler runs: the
-// largest body any route accepts (four 8 MiB photos plus form fields).
+// maxBodyLimit is the largest body any route accepts (four 8 MiB photos
+// plus form fields): the photo routes' cap and fasthttp's hard one.
 const maxBodyLimit = 36 << 20
 
 // Server is the HTTP application with the domain services it serves.
@@ -37,8 +39,8 @@ type Server struct {
 	// shutdown is set by the first Shutdown; later calls do nothing.
 	shutdown atomic.Bool
 
-	// largeBodies maps a POST path prefix to its body cap.
-	largeBodies map[string]int
+	// largeBodies are the routes allowed bodies above Config.BodyLimit.
+	largeBodies []largeBody
 	// errorWriters render errors for path prefixes with their own error
 	// format (Open311).
 	errorWriters map[string]func(c *fiber.Ctx, status int, p errorPayload) error
@@ -59,6 +61,8 @@ type Server struct {
 	// Dashboard keeps and serves the oversight summaries (issue 8).
 	Dashboard *summary.Service
 	dashboard *dashboardRuntime
+	// audit records staff writes and reads of personal data (recordStaffWrites).
+	audit *audit.Log
 }
 
 // New opens the store, prepares every domain service (collections and
@@ -97,7 +101,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		store:        st,
 		validator:    val,
 		csp:          contentSecurityPolicy(cfg.TileURL),
-		largeBodies:  map[string]int{},
 		errorWriters: map[string]func(*fiber.Ctx, int, errorPayload) error{},
 	}
 	if err := s.initServices(ctx); err != nil {
@@ -123,6 +126,7 @@ func (s *Server) initServices(ctx context.Context) error {
 	}{
 		{"areas", s.Areas.Init},
 		{"auth", s.initAuth},
+		{"audit", s.initAudit},
 		{"survey", s.initSurvey},
 		{"complaints", s.initComplaints},
 		{"dashboard", s.initDashboard},
@@ -147,16 +151,20 @@ func (s *Server) newApp() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10,
-		// The portal may run behind a load balancer; trust X-Forwarded-For
-		// only from loopback and private proxies.
+		// The client address is resolveClient's (clientIP), never Fiber's
+		// c.IP(). The trusted-proxy check stays on so that Fiber takes
+		// X-Forwarded-Proto and -Host only from the configured proxies.
 		EnableTrustedProxyCheck: true,
-		TrustedProxies:          []string{"127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"},
-		ProxyHeader:             fiber.HeaderXForwardedFor,
+		TrustedProxies:          prefixStrings(s.cfg.TrustedProxies),
 		StrictRouting:           false,
 		CaseSensitive:           true,
 	})
 	s.app = app
-	app.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody, s.authenticate)
+	// Each route's body cap applies before its body is read (bodyLimitFor).
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		return fasthttp.RequestConfig{MaxRequestBodySize: s.bodyLimitFor(string(h.Method()), string(h.RequestURI()))}
+	}
+	app.Use(s.resolveClient, requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.authenticate, s.recordStaffWrites)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 

@@ -117,12 +117,19 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	f.string(&filingLimit, "filing-limit", filingLimit, "complaints one anonymous address or resident may file an hour; 0: no limit")
 	retention := "180d"
 	f.string(&retention, "contact-retention", retention, "how long reporters' contact details are kept after a case is closed (180d, 720h); 0: kept")
+	var trusted string
+	f.string(&trusted, "trusted-proxies", "", "IP addresses and CIDR prefixes of the reverse proxies in front of the portal, comma separated; only from them is X-Forwarded-For believed")
 	if err := f.parse(args); err != nil {
 		return cfg, err
 	}
 	if f.fs.NArg() > 0 {
 		return cfg, usageError{fmt.Sprintf("unexpected argument %q", f.fs.Arg(0))}
 	}
+	proxies, err := portal.ParseTrustedProxies(trusted)
+	if err != nil {
+		return cfg, usageError{"--trusted-proxies: " + err.Error()}
+	}
+	cfg.TrustedProxies = proxies
 	n, err := strconv.Atoi(bodyLimit)
 	if err != nil || n < 1024 {
 		return cfg, usageError{fmt.Sprintf("--body-limit %q: want a number of bytes >= 1024", bodyLimit)}
@@ -222,7 +229,7 @@ func logConfig(log *slog.Logger, cfg portal.Config) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
 		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
-		"body_limit", cfg.BodyLimit, "filing_limit", cfg.FilingLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
+		"body_limit", cfg.BodyLimit, "trusted_proxies", fmt.Sprint(cfg.TrustedProxies), "filing_limit", cfg.FilingLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"contact_retention", cfg.ContactRetention.String())
 }

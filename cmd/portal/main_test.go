@@ -182,6 +182,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--body-limit", "ten"},
 		{"serve", "--filing-limit", "-1"},
 		{"serve", "--filing-limit", "many"},
+		{"serve", "--trusted-proxies", "10.0.0.0/8,spoof"},
+		{"serve", "--trusted-proxies", "10.0.0.0/33"},
 		{"serve", "extra"},
 		{"nonsense"},
 		{},
@@ -214,6 +216,16 @@ func TestEnvironmentConfiguresServe(t *testing.T) {
 	t.Setenv("PORTAL_FILING_LIMIT", "0")
 	if cfg, err := serveConfig(nil, io.Discard); err != nil || cfg.FilingLimit != 0 {
 		t.Errorf("PORTAL_FILING_LIMIT=0: limit %d, %v", cfg.FilingLimit, err)
+	}
+	if len(cfg.TrustedProxies) != 0 {
+		t.Errorf("trusted proxies by default: %v", cfg.TrustedProxies)
+	}
+	t.Setenv("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 2001:db8::/32")
+	if cfg, err := serveConfig(nil, io.Discard); err != nil || fmt.Sprint(cfg.TrustedProxies) != "[10.0.0.0/8 192.0.2.7/32 2001:db8::/32]" {
+		t.Errorf("PORTAL_TRUSTED_PROXIES: %v, %v", cfg.TrustedProxies, err)
+	}
+	if cfg, err := serveConfig([]string{"--trusted-proxies", "127.0.0.1"}, io.Discard); err != nil || fmt.Sprint(cfg.TrustedProxies) != "[127.0.0.1/32]" {
+		t.Errorf("--trusted-proxies should win over env: %v, %v", cfg.TrustedProxies, err)
 	}
 	t.Setenv("PORTAL_DEMO", "maybe")
 	if _, err := serveConfig(nil, io.Discard); err == nil {

@@ -39,7 +39,7 @@ func TestUserAdd(t *testing.T) {
 	}{
 		{"no --password-stdin", "x\n", []string{"--username", "a1b", "--role", "admin"}, "usage"},
 		{"empty stdin", "", []string{"--username", "a1b", "--role", "admin", "--password-stdin"}, "no password"},
-		{"weak password", "12345678\n", []string{"--username", "a1b", "--role", "admin", "--password-stdin"}, "too common"},
+		{"weak password", "123456789012\n", []string{"--username", "a1b", "--role", "admin", "--password-stdin"}, "too common"},
 		{"bad scope", "district-one-2026\n", []string{"--username", "a1b", "--role", "department", "--scope", "nope", "--password-stdin"}, "scope"},
 		{"taken", "district-one-2026\n", []string{"--username", "off-d1", "--role", "admin", "--password-stdin"}, "taken"},
 		{"bad role", "district-one-2026\n", []string{"--username", "a1b", "--role", "king", "--password-stdin"}, "role"},

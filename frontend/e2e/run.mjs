@@ -539,6 +539,30 @@ try {
     await desk.close()
   })
 
+  await test('administrator reads the audit log of the staff actions above', async () => {
+    const dept = state.case.department === 'citymgmt' ? 'citymgmt' : 'sanitation'
+    const ctx = await newContext(DESKTOP)
+    const page = await ctx.newPage()
+    await signIn(page, 'admin')
+    await page.goto(`${base}/staff/audit`)
+    // The department's accept/start/resolve of the filed case are there, with who and from where.
+    const rows = page.locator('tr[data-entry]')
+    await rows.first().waitFor({ timeout: 30_000 })
+    const caseRow = page.locator('tr[data-entry]', { hasText: '处理案件' }).first()
+    await caseRow.waitFor({ timeout: 30_000 })
+    const text = await caseRow.innerText()
+    assert(text.includes(dept) && text.includes('127.0.0.1') && text.includes('成功'), `audit row: ${text}`)
+    // Filtering by username keeps that user's entries only.
+    await page.fill('#a-user', dept)
+    await page.click('form.filters button[type=submit]')
+    await page.waitForLoadState('networkidle').catch(() => {})
+    const users = await page.locator('tr[data-entry] td:nth-child(2)').allInnerTexts()
+    assert(users.length > 0 && users.every((u) => u.startsWith(dept)), `filtered: ${users.join(' | ')}`)
+    await shot(page, 'audit-desktop')
+    await check(page, 'audit (/staff/audit)')
+    await ctx.close()
+  }, ['department staff accept, start and resolve the case with an after-photo'])
+
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length
     for (const lang of ['zh-CN', 'en']) {

@@ -42,6 +42,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/staff/rounds/:id/review', name: 'round-review', component: () => import('./views/official/ReviewView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'review.title' } },
   { path: '/staff/moderation', name: 'moderation', component: () => import('./views/official/ModerationView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'moderation.title' } },
   { path: '/staff/triage', name: 'triage', component: () => import('./views/official/TriageView.vue'), meta: { roles: ['official', 'admin'], titleKey: 'triage.title' } },
+  // Administrators
+  { path: '/staff/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { roles: ['admin'], titleKey: 'audit.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { titleKey: 'errors.notFound' } },
 ]
 

@@ -62,7 +62,14 @@ type User struct {
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
 	LastLoginAt       time.Time
+	// KnownAddrs are the client addresses of the last successful sign-ins,
+	// newest first (at most MaxKnownAddrs): they still get in while an
+	// attack from elsewhere holds the account's throttle.
+	KnownAddrs []string
 }
+
+// MaxKnownAddrs is how many sign-in addresses an account remembers.
+const MaxKnownAddrs = 10
 
 // Areas tells which district and department ids exist; portal adapts its
 // areas service to it.
@@ -125,11 +132,9 @@ func fieldErr(field, zh, en string) *Error {
 
 // The errors the service returns. Compare with errors.Is.
 var (
-	// ErrBadCredentials is the one answer for an unknown user and a wrong
-	// password alike.
+	// ErrBadCredentials is the one answer for an unknown user, a wrong
+	// password and a disabled account alike.
 	ErrBadCredentials = newErr(apperr.Unauthorized, "用户名或密码错误", "wrong username or password")
-	// ErrDisabled answers a correct password of a disabled account.
-	ErrDisabled = newErr(apperr.Forbidden, "该账号已停用，请联系管理员", "this account is disabled; contact an administrator")
 	// ErrInvalidToken answers any access or refresh token that is not
 	// (or no longer) valid.
 	ErrInvalidToken = newErr(apperr.Unauthorized, "登录已失效，请重新登录", "the session is invalid or has expired; sign in again")
@@ -145,6 +150,10 @@ var (
 	ErrWrongOldPassword = fieldErr("old_password", "原密码不正确", "the current password is wrong")
 	// ErrTooManyAttempts is a rate limit; copies carry RetryAfter.
 	ErrTooManyAttempts = newErr(apperr.RateLimited, "尝试次数过多，请稍后再试", "too many attempts, try again later")
+	// ErrTooManyRegistrations refuses a registration from an address that
+	// registered too many accounts lately; copies carry RetryAfter.
+	ErrTooManyRegistrations = newErr(apperr.RateLimited, "该网络地址近期注册的账号过多，请稍后再试",
+		"too many accounts were registered from this network address lately; try again later")
 	// ErrSelfChange refuses an administrator's change of their own role or
 	// disabled flag, which could lock every administrator out.
 	ErrSelfChange = newErr(apperr.Forbidden, "不能修改自己的角色或停用自己的账号", "you cannot change your own role or disable your own account")

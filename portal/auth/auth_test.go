@@ -114,12 +114,16 @@ func TestPasswordPolicy(t *testing.T) {
 	}{
 		{"green-streets-42", "li", true},
 		{"七个字的密码好", "li", false}, // 7 characters, 21 bytes
-		{"八个字的密码很好", "li", true},
+		{"八个字的密码很好", "li", false},
+		{"十二个字的密码应该足够长了", "li", true},
+		{"12345678901", "li", false},
+		{"qwertyuiop12", "li", false},
 		{"1234567", "li", false},
 		{"12345678", "li", false},
 		{"PASSWORD", "li", false},
 		{"Woaini1314", "li", false},
 		{"zhang.wei.88", "Zhang.Wei.88", false},
+		{"zhang.wei.888", "Zhang.Wei.888", false},
 		{strings.Repeat("a", 129), "li", false},
 		{strings.Repeat("a", 128), "li", true},
 		{"bad\xffutf8!", "li", false},
@@ -227,6 +231,39 @@ func TestLoginVerifiesForUnknownUsers(t *testing.T) {
 	}
 }
 
+func TestLoginDisabledLooksLikeWrongPassword(t *testing.T) {
+	s := newTestService(t, nil)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Username: "li.na", Password: "green-streets-42", Role: RoleResident})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled := true
+	if _, err := s.UpdateUser(ctx, "someone-else", u.ID, UserUpdate{Disabled: &disabled}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pw := range []string{"green-streets-42", "wrong-password-1"} {
+		before := s.verifications.Load()
+		_, err := s.Login(ctx, "li.na", pw, ClientInfo{IP: "203.0.113.9"})
+		if !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("disabled account, password %q: %v, want ErrBadCredentials", pw, err)
+		}
+		if n := s.verifications.Load() - before; n != 1 {
+			t.Errorf("password %q: %d verifications, want 1", pw, n)
+		}
+	}
+}
+
+func TestBackoffDoublesToCap(t *testing.T) {
+	s := &Service{limits: Limits{BackoffBase: time.Second, BackoffMax: 15 * time.Minute}}
+	for k, want := range map[int64]time.Duration{0: time.Second, 1: 2 * time.Second, 3: 8 * time.Second,
+		9: 512 * time.Second, 10: 15 * time.Minute, 60: 15 * time.Minute, 1 << 40: 15 * time.Minute} {
+		if got := s.backoff(k); got != want {
+			t.Errorf("backoff(%d) = %s, want %s", k, got, want)
+		}
+	}
+}
+
 func TestRehashOnLogin(t *testing.T) {
 	s := newTestService(t, nil)
 	ctx := context.Background()
@@ -302,7 +339,7 @@ func TestSharedRateLimitAcrossProcesses(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 	mk := func() *Service {
 		s, err := NewService(Config{DB: db, Secret: strings.Repeat("k", 32), Now: now, Params: cheap,
-			Limits: Limits{FailuresPerUser: 3, RequestsPerClient: 4, Window: time.Minute},
+			Limits: Limits{FreeFailures: 3, RequestsPerClient: 4, Window: time.Minute},
 			Log:    slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
@@ -324,13 +361,15 @@ func TestSharedRateLimitAcrossProcesses(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Code != apperr.RateLimited || ae.RetryAfter != 60 {
 		t.Fatalf("5th request across two processes: %v", err)
 	}
+	client := ClientInfo{IP: "203.0.113.7"}
 	for _, s := range []*Service{a, b, a} {
-		if _, err := s.Login(ctx, "ghost", "wrong-password-1", ClientInfo{}); !errors.Is(err, ErrBadCredentials) {
+		if _, err := s.Login(ctx, "ghost", "wrong-password-1", client); !errors.Is(err, ErrBadCredentials) {
 			t.Fatalf("failure: %v", err)
 		}
 	}
-	if _, err := b.Login(ctx, "ghost", "wrong-password-1", ClientInfo{}); !errors.Is(err, ErrTooManyAttempts) {
-		t.Fatalf("4th failure across processes: %v", err)
+	// The 3rd failure started a 1 s wait that the other process honours.
+	if _, err := b.Login(ctx, "ghost", "wrong-password-1", client); !errors.Is(err, ErrTooManyAttempts) {
+		t.Fatalf("4th attempt across processes: %v", err)
 	}
 }
 
@@ -339,7 +378,7 @@ func TestSharedRateLimitAcrossProcesses(t *testing.T) {
 func BenchmarkLogin(b *testing.B) {
 	db := storetest.DB(b)
 	s, err := NewService(Config{DB: db, Secret: strings.Repeat("k", 32),
-		Limits: Limits{FailuresPerUser: 1 << 40, RequestsPerClient: 1 << 40, Window: time.Minute},
+		Limits: Limits{FreeFailures: 1 << 40, FreeClientFailures: 1 << 40, RequestsPerClient: 1 << 40, Window: time.Minute},
 		Log:    slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

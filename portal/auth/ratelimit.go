@@ -3,21 +3,29 @@ package auth
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 )
 
-// Rate limits are fixed-window counters in the store (upsert with $inc),
-// so every portal process sharing the store counts together. A window's
-// counter document is named by key and window start; Sweep deletes
-// expired ones, as FerretDB v1 has no TTL indexes.
+// Rate limits live in the store, so every portal process sharing it
+// counts together: fixed-window counters (upsert with $inc) for requests
+// and registrations per client address, and sign-in throttles (a count of
+// unsettled attempts and the time the next may start) per (username,
+// address) and per address. Sweep deletes expired documents, as FerretDB
+// v1 has no TTL indexes.
 
-// window returns the current window's start and the seconds until it ends.
-func (s *Service) window() (time.Time, time.Time, int) {
+// window returns the current window of length d: its start, its end and
+// the seconds until it ends.
+func (s *Service) window(d time.Duration) (time.Time, time.Time, int) {
 	now := s.now()
-	start := now.Truncate(s.limits.Window)
-	end := start.Add(s.limits.Window)
-	retry := int((end.Sub(now) + time.Second - 1) / time.Second)
-	return start, end, max(retry, 1)
+	start := now.Truncate(d)
+	end := start.Add(d)
+	return start, end, retrySeconds(end.Sub(now))
+}
+
+// retrySeconds rounds a wait up to whole seconds, at least one.
+func retrySeconds(d time.Duration) int {
+	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
 func limitID(kind, key string, start time.Time) string {
@@ -34,7 +42,7 @@ func tooMany(retry int) *Error {
 // RateLimited *Error (with RetryAfter) once the address has made more than
 // RequestsPerClient in the current window.
 func (s *Service) AllowClient(ctx context.Context, addr string) error {
-	start, end, retry := s.window()
+	start, end, retry := s.window(s.limits.Window)
 	n, err := s.hit(ctx, limitID("ip", addr, start), end)
 	if err != nil {
 		return err
@@ -45,24 +53,116 @@ func (s *Service) AllowClient(ctx context.Context, addr string) error {
 	return nil
 }
 
-// checkFailures refuses a sign-in for a username that already failed
-// FailuresPerUser times in this window, before any password is checked.
-func (s *Service) checkFailures(ctx context.Context, username string) error {
-	start, _, retry := s.window()
-	n, err := s.st.count(ctx, limitID("fail", username, start))
+// CheckRegistration refuses a registration from an address that already
+// registered RegistrationsPerClient accounts in this window
+// (ErrTooManyRegistrations with RetryAfter); CountRegistration counts one.
+// Only attempts that reach the store are counted, so a resident fixing a
+// rejected form does not use up the address's allowance.
+func (s *Service) CheckRegistration(ctx context.Context, addr string) error {
+	start, _, retry := s.window(s.limits.RegistrationWindow)
+	n, err := s.st.count(ctx, limitID("reg", addr, start))
 	if err != nil {
 		return err
 	}
-	if n >= s.limits.FailuresPerUser {
-		return tooMany(retry)
+	if n >= s.limits.RegistrationsPerClient {
+		e := *ErrTooManyRegistrations
+		e.RetryAfter = retry
+		return &e
 	}
 	return nil
 }
 
-func (s *Service) recordFailure(ctx context.Context, username string) error {
-	start, end, _ := s.window()
-	_, err := s.hit(ctx, limitID("fail", username, start), end)
+// CountRegistration counts one registration attempt from addr.
+func (s *Service) CountRegistration(ctx context.Context, addr string) error {
+	start, end, _ := s.window(s.limits.RegistrationWindow)
+	_, err := s.hit(ctx, limitID("reg", addr, start), end)
 	return err
+}
+
+// pairThrottle, clientThrottle and accountThrottle name the sign-in
+// throttles.
+func pairThrottle(username, addr string) string { return "signin:" + username + "|" + addr }
+func clientThrottle(addr string) string         { return "signin-ip:" + addr }
+func accountThrottle(username string) string    { return "signin-user:" + username }
+
+// rememberAddr puts addr first in an account's known addresses.
+func rememberAddr(known []string, addr string) []string {
+	out := []string{addr}
+	for _, a := range known {
+		if a != addr && len(out) < MaxKnownAddrs {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// admit lets one sign-in attempt start under throttle id, or refuses it
+// with RetryAfter while the throttle's wait runs. An admitted attempt
+// counts at once (before its password is checked), so a burst of parallel
+// guesses cannot all slip through the free ones; settle takes it back
+// when the password was right. After the free-th unsettled attempt each
+// further one first waits BackoffBase, doubled per attempt up to
+// BackoffMax.
+func (s *Service) admit(ctx context.Context, id string, free int64) error {
+	mu := s.lockFor(id)
+	mu.Lock()
+	defer mu.Unlock()
+	now := s.now().UTC()
+	t, err := s.st.throttle(ctx, id)
+	if err != nil {
+		return err
+	}
+	if now.Before(t.Next) {
+		return tooMany(retrySeconds(t.Next.Sub(now)))
+	}
+	t.ID = id
+	t.Count++
+	if t.Count >= free {
+		t.Next = now.Add(s.backoff(t.Count - free))
+	}
+	t.ExpiresAt = later(t.Next, now).Add(s.limits.FailureMemory)
+	return s.st.saveThrottle(ctx, t)
+}
+
+// backoff is the wait after the k-th attempt beyond the free ones
+// (k = 0 is the first): BackoffBase * 2^k, at most BackoffMax.
+func (s *Service) backoff(k int64) time.Duration {
+	d := s.limits.BackoffBase
+	for ; k > 0 && d < s.limits.BackoffMax; k-- {
+		d *= 2
+	}
+	return min(d, s.limits.BackoffMax)
+}
+
+// settle takes back a successful attempt: the (username, address) pair
+// (if given) starts afresh, and the shared throttle's count (an address's
+// or an account's) drops by the one attempt; its running wait, if any,
+// stays.
+func (s *Service) settle(ctx context.Context, pair, shared string) error {
+	if pair != "" {
+		if err := s.st.deleteThrottle(ctx, pair); err != nil {
+			return err
+		}
+	}
+	if shared == "" {
+		return nil
+	}
+	mu := s.lockFor(shared)
+	mu.Lock()
+	defer mu.Unlock()
+	t, err := s.st.throttle(ctx, shared)
+	if err != nil || t.ID == "" || t.Count == 0 {
+		return err
+	}
+	t.Count--
+	return s.st.saveThrottle(ctx, t)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // hit increments a counter with the process's hits on the same key in
@@ -72,10 +172,15 @@ func (s *Service) recordFailure(ctx context.Context, username string) error {
 // lost, so the limit may be exceeded by at most one per extra process and
 // collision; on MongoDB the count is exact.
 func (s *Service) hit(ctx context.Context, id string, expires time.Time) (int64, error) {
-	mu := &s.hitLocks[fnv32(id)%uint32(len(s.hitLocks))]
+	mu := s.lockFor(id)
 	mu.Lock()
 	defer mu.Unlock()
 	return s.st.hit(ctx, id, expires)
+}
+
+// lockFor is the in-process lock of a limit document.
+func (s *Service) lockFor(id string) *sync.Mutex {
+	return &s.hitLocks[fnv32(id)%uint32(len(s.hitLocks))]
 }
 
 func fnv32(s string) uint32 {

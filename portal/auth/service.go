@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,21 +17,76 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// Limits are the abuse limits, each a count per fixed window.
+// Limits are the abuse limits.
+//
+// Failed sign-ins are throttled, never locked: each (username, client
+// address) pair and each client address has a few free failures, after
+// which every further attempt must wait BackoffBase, then twice that, and
+// so on up to BackoffMax. The owner signing in from another address is
+// not affected by an attacker's failures, and a success clears the pair.
 type Limits struct {
-	// FailuresPerUser caps failed sign-ins (and wrong old passwords) per
-	// username per Window; further attempts get 429 without a password
-	// check.
-	FailuresPerUser int64
+	// FreeFailures is how many failed sign-ins (or wrong old passwords)
+	// one username may have from one address before the backoff starts.
+	FreeFailures int64
+	// FreeClientFailures is the same for one address over all usernames
+	// (password spraying), high enough for an office behind one address.
+	FreeClientFailures int64
+	// FreeAccountFailures is the same for one username over all addresses
+	// (a distributed guesser). Its wait stops only addresses the account
+	// never signed in from (User.KnownAddrs), so the owner still gets in.
+	FreeAccountFailures int64
+	// BackoffBase is the first wait; each further failure doubles it, up
+	// to BackoffMax.
+	BackoffBase, BackoffMax time.Duration
+	// FailureMemory is how long a throttle is remembered after its last
+	// wait ends.
+	FailureMemory time.Duration
 	// RequestsPerClient caps auth requests per client address per Window,
 	// high enough that an office behind one NAT address never meets it.
 	RequestsPerClient int64
 	Window            time.Duration
+	// RegistrationsPerClient caps the accounts one address may register
+	// per RegistrationWindow.
+	RegistrationsPerClient int64
+	RegistrationWindow     time.Duration
 }
 
-// DefaultLimits: 10 failed sign-ins per username and 120 auth requests per
-// client address, per minute.
-var DefaultLimits = Limits{FailuresPerUser: 10, RequestsPerClient: 120, Window: time.Minute}
+// DefaultLimits: 5 free failed sign-ins per username and address, 30 per
+// address, 50 per username from unknown addresses, then waits of 1 s
+// doubling up to 15 minutes (under 100 failures an hour per account); 120 auth requests
+// per address a minute; 5 registrations per address an hour.
+var DefaultLimits = Limits{
+	FreeFailures: 5, FreeClientFailures: 30, FreeAccountFailures: 50,
+	BackoffBase: time.Second, BackoffMax: 15 * time.Minute, FailureMemory: time.Hour,
+	RequestsPerClient: 120, Window: time.Minute,
+	RegistrationsPerClient: 5, RegistrationWindow: time.Hour,
+}
+
+// withDefaults fills every zero field from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	pick := func(v *int64, def int64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	pickD := func(v *time.Duration, def time.Duration) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	pick(&l.FreeFailures, d.FreeFailures)
+	pick(&l.FreeClientFailures, d.FreeClientFailures)
+	pick(&l.FreeAccountFailures, d.FreeAccountFailures)
+	pick(&l.RequestsPerClient, d.RequestsPerClient)
+	pick(&l.RegistrationsPerClient, d.RegistrationsPerClient)
+	pickD(&l.BackoffBase, d.BackoffBase)
+	pickD(&l.BackoffMax, d.BackoffMax)
+	pickD(&l.FailureMemory, d.FailureMemory)
+	pickD(&l.Window, d.Window)
+	pickD(&l.RegistrationWindow, d.RegistrationWindow)
+	return l
+}
 
 // Config configures the service.
 type Config struct {
@@ -41,7 +97,7 @@ type Config struct {
 	Areas  Areas
 	// Params is the argon2id cost of new hashes; zero means DefaultParams.
 	Params Params
-	// Limits; zero means DefaultLimits.
+	// Limits; zero fields take DefaultLimits' values.
 	Limits Limits
 }
 
@@ -76,9 +132,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Params == (Params{}) {
 		cfg.Params = DefaultParams
 	}
-	if cfg.Limits == (Limits{}) {
-		cfg.Limits = DefaultLimits
-	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	tok, err := newTokens(cfg.Secret, cfg.Now)
 	if err != nil {
 		return nil, err
@@ -182,13 +236,14 @@ func (s *Service) prepareUser(in NewUser) (User, error) {
 	if err := CheckUsername(u.Username); err != nil {
 		return User{}, err
 	}
-	if u.DisplayName == "" {
-		u.DisplayName = u.Username
-	}
-	if err := CheckDisplayName(u.DisplayName); err != nil {
+	if err := checkRole(u.Role); err != nil {
 		return User{}, err
 	}
-	if err := checkRole(u.Role); err != nil {
+	nameField := "display_name"
+	if u.DisplayName == "" {
+		u.DisplayName, nameField = u.Username, "username"
+	}
+	if err := checkNameForRole(nameField, u.DisplayName, u.Role); err != nil {
 		return User{}, err
 	}
 	if err := CheckScope(s.areas, u.Role, u.Scope); err != nil {
@@ -281,12 +336,19 @@ type ClientInfo struct {
 }
 
 // Login checks a username and password and starts a session. An unknown
-// username and a wrong password give the same error (ErrBadCredentials)
-// after the same amount of work: a dummy hash is verified for unknown
-// users. Errors: Unauthorized, Forbidden (disabled), RateLimited.
+// username, a wrong password and a disabled account give the same error
+// (ErrBadCredentials) after the same amount of work: a dummy hash is
+// verified for unknown users. Attempts beyond the free failures of the
+// (username, address) pair or of the address wait out a growing backoff
+// (RateLimited with RetryAfter) before any password is checked. Errors:
+// Unauthorized, RateLimited.
 func (s *Service) Login(ctx context.Context, username, password string, client ClientInfo) (Session, error) {
 	username = NormalizeUsername(username)
-	if err := s.checkFailures(ctx, username); err != nil {
+	pair, addr := pairThrottle(username, client.IP), clientThrottle(client.IP)
+	if err := s.admit(ctx, addr, s.limits.FreeClientFailures); err != nil {
+		return Session{}, err
+	}
+	if err := s.admit(ctx, pair, s.limits.FreeFailures); err != nil {
 		return Session{}, err
 	}
 	u, err := s.st.userByUsername(ctx, username)
@@ -294,6 +356,15 @@ func (s *Service) Login(ctx context.Context, username, password string, client C
 		return Session{}, err
 	}
 	found := err == nil
+	// Unknown usernames have an account throttle too: the answers must not
+	// tell which accounts exist.
+	account := accountThrottle(username)
+	known := found && client.IP != "" && slices.Contains(u.KnownAddrs, client.IP)
+	if !known {
+		if err := s.admit(ctx, account, s.limits.FreeAccountFailures); err != nil {
+			return Session{}, err
+		}
+	}
 	hash := s.dummyHash
 	if found {
 		hash = u.PasswordHash
@@ -304,16 +375,27 @@ func (s *Service) Login(ctx context.Context, username, password string, client C
 	} else if err != nil {
 		return Session{}, err
 	}
-	if !found || !ok {
-		if err := s.recordFailure(ctx, username); err != nil {
-			return Session{}, err
+	// A disabled account answers exactly as a wrong password does, whatever
+	// the password, after the same verification: a different answer to the
+	// right password would confirm it to whoever guessed it.
+	if !found || !ok || u.Disabled {
+		if found && ok {
+			s.log.Info("sign-in to a disabled account refused", "user_id", u.ID)
 		}
 		return Session{}, ErrBadCredentials
 	}
-	if u.Disabled {
-		return Session{}, ErrDisabled
+	if err := s.settle(ctx, pair, addr); err != nil {
+		return Session{}, err
+	}
+	if !known {
+		if err := s.settle(ctx, "", account); err != nil {
+			return Session{}, err
+		}
 	}
 	set := bson.D{{Key: "last_login_at", Value: s.now().UTC()}}
+	if client.IP != "" {
+		set = append(set, bson.E{Key: "known_addrs", Value: rememberAddr(u.KnownAddrs, client.IP)})
+	}
 	if NeedsRehash(u.PasswordHash, s.params) {
 		if h, err := s.hash(ctx, password); err == nil {
 			set = append(set, bson.E{Key: "password_hash", Value: h})
@@ -519,7 +601,7 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, up ProfileUpdate
 	set := bson.D{{Key: "updated_at", Value: now}}
 	if up.DisplayName != nil {
 		name := strings.TrimSpace(*up.DisplayName)
-		if err := CheckDisplayName(name); err != nil {
+		if err := checkNameForRole("display_name", name, u.Role); err != nil {
 			return User{}, nil, err
 		}
 		set = append(set, bson.E{Key: "display_name", Value: name})
@@ -546,7 +628,8 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, up ProfileUpdate
 		if err := CheckPasswordPolicy("new_password", *up.NewPassword, u.Username); err != nil {
 			return User{}, nil, err
 		}
-		if err := s.checkFailures(ctx, u.Username); err != nil {
+		pair := pairThrottle(u.Username, client.IP)
+		if err := s.admit(ctx, pair, s.limits.FreeFailures); err != nil {
 			return User{}, nil, err
 		}
 		ok, err := s.check(ctx, *up.OldPassword, u.PasswordHash)
@@ -554,10 +637,10 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, up ProfileUpdate
 			return User{}, nil, err
 		}
 		if !ok {
-			if err := s.recordFailure(ctx, u.Username); err != nil {
-				return User{}, nil, err
-			}
 			return User{}, nil, ErrWrongOldPassword
+		}
+		if err := s.settle(ctx, pair, ""); err != nil {
+			return User{}, nil, err
 		}
 		h, err := s.hash(ctx, *up.NewPassword)
 		if err != nil {
@@ -626,12 +709,16 @@ func (s *Service) UpdateUser(ctx context.Context, actorID, id string, up UserUpd
 		}
 		set = append(set, bson.E{Key: "role", Value: string(role)}, bson.E{Key: "scope", Value: scope})
 	}
+	name := u.DisplayName
 	if up.DisplayName != nil {
-		name := strings.TrimSpace(*up.DisplayName)
-		if err := CheckDisplayName(name); err != nil {
+		name = strings.TrimSpace(*up.DisplayName)
+		set = append(set, bson.E{Key: "display_name", Value: name})
+	}
+	// A new name, or an old one on an account that stops being staff.
+	if up.DisplayName != nil || role != u.Role {
+		if err := checkNameForRole("display_name", name, role); err != nil {
 			return User{}, err
 		}
-		set = append(set, bson.E{Key: "display_name", Value: name})
 	}
 	endSessions := false
 	if up.Disabled != nil && *up.Disabled != u.Disabled {

@@ -35,20 +35,21 @@ type userDoc struct {
 	UpdatedAt         time.Time `bson:"updated_at"`
 	PasswordChangedAt time.Time `bson:"password_changed_at"`
 	LastLoginAt       time.Time `bson:"last_login_at,omitempty"`
+	KnownAddrs        []string  `bson:"known_addrs,omitempty"`
 }
 
 func toUserDoc(u User) userDoc {
 	return userDoc{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone, Email: u.Email,
 		PasswordHash: u.PasswordHash, Role: string(u.Role), Scope: u.Scope, Disabled: u.Disabled,
 		TokenVersion: u.TokenVersion, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
-		PasswordChangedAt: u.PasswordChangedAt, LastLoginAt: u.LastLoginAt}
+		PasswordChangedAt: u.PasswordChangedAt, LastLoginAt: u.LastLoginAt, KnownAddrs: u.KnownAddrs}
 }
 
 func toUser(d userDoc) User {
 	return User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, Phone: d.Phone, Email: d.Email,
 		PasswordHash: d.PasswordHash, Role: Role(d.Role), Scope: d.Scope, Disabled: d.Disabled,
 		TokenVersion: d.TokenVersion, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
-		PasswordChangedAt: d.PasswordChangedAt.UTC(), LastLoginAt: d.LastLoginAt.UTC()}
+		PasswordChangedAt: d.PasswordChangedAt.UTC(), LastLoginAt: d.LastLoginAt.UTC(), KnownAddrs: d.KnownAddrs}
 }
 
 // sessionDoc is one refresh-token family: a sign-in and every refresh
@@ -83,6 +84,15 @@ type usedDoc struct {
 type limitDoc struct {
 	ID        string    `bson:"_id"`
 	Count     int64     `bson:"count"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+// throttleDoc is one sign-in throttle: attempts not taken back by a
+// success, and when the next attempt may start.
+type throttleDoc struct {
+	ID        string    `bson:"_id"`
+	Count     int64     `bson:"count"`
+	Next      time.Time `bson:"next"`
 	ExpiresAt time.Time `bson:"expires_at"`
 }
 
@@ -342,6 +352,43 @@ func (st *store) count(ctx context.Context, id string) (int64, error) {
 		return 0, fmt.Errorf("rate limit counter: %w", err)
 	}
 	return d.Count, nil
+}
+
+// throttle returns a sign-in throttle; a zero one (empty ID) when none.
+func (st *store) throttle(ctx context.Context, id string) (throttleDoc, error) {
+	var d throttleDoc
+	err := st.limits.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return throttleDoc{}, nil
+	}
+	if err != nil {
+		return throttleDoc{}, fmt.Errorf("sign-in throttle: %w", err)
+	}
+	return d, nil
+}
+
+// saveThrottle writes a throttle whole (the service serialises writers of
+// one throttle within a process; across processes the last write wins,
+// which can lose an attempt, never add a wait).
+func (st *store) saveThrottle(ctx context.Context, d throttleDoc) error {
+	opts := options.Replace().SetUpsert(true)
+	var err error
+	for range 3 {
+		if _, err = st.limits.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, opts); err == nil || !isDuplicate(err) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("save sign-in throttle: %w", err)
+	}
+	return nil
+}
+
+func (st *store) deleteThrottle(ctx context.Context, id string) error {
+	if _, err := st.limits.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return fmt.Errorf("clear sign-in throttle: %w", err)
+	}
+	return nil
 }
 
 // sweep deletes expired counters and sessions expired for a week (kept a

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +77,9 @@ func WithConfig(f func(*portal.Config)) Option { return Option(f) }
 type Server struct {
 	*portal.Server
 	tb testing.TB
+	// base is the loopback URL after Listen; empty sends requests through
+	// app.Test, whose connection has the peer address 0.0.0.0.
+	base string
 }
 
 // With returns the server reporting to tb: a fuzz target's function must
@@ -160,8 +164,8 @@ type Request struct {
 	Header      map[string]string
 }
 
-// Do sends the request through the real Fiber app (no network) and records
-// the answer.
+// Do sends the request through the real Fiber app and records the answer:
+// in memory, or over a loopback TCP connection after Listen.
 func (s *Server) Do(req Request) Response {
 	s.tb.Helper()
 	var body io.Reader
@@ -195,7 +199,19 @@ func (s *Server) Do(req Request) Response {
 	for k, v := range req.Header {
 		r.Header.Set(k, v)
 	}
-	resp, err := s.App().Test(r, -1)
+	var resp *http.Response
+	var err error
+	if s.base != "" {
+		r.RequestURI = ""
+		r.URL, err = url.Parse(s.base + req.Path)
+		if err != nil {
+			s.tb.Fatalf("%s %s: %v", req.Method, req.Path, err)
+		}
+		r.Host = r.URL.Host
+		resp, err = http.DefaultClient.Do(r)
+	} else {
+		resp, err = s.App().Test(r, -1)
+	}
 	if err != nil {
 		s.tb.Fatalf("%s %s: %v", req.Method, req.Path, err)
 	}
