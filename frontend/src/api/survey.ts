@@ -19,9 +19,14 @@ export interface Round {
   target_total: number
   plan?: {
     stratum_level: string
+    /** how the units were drawn: srs, pps, or manual (chosen by hand). */
+    method?: 'srs' | 'pps' | 'manual'
+    seed?: number
     strata: { id: string; name: string; name_en?: string; communities: number }[]
-    units: { id: string; name: string; name_en?: string; stratum: string; street: string; district: string; residents: number; target: number }[]
+    /** inclusion: the unit's inclusion probability of a PPS draw. */
+    units: { id: string; name: string; name_en?: string; stratum: string; street: string; district: string; residents: number; target: number; inclusion?: number }[]
   }
+  quality?: { min_duration_sec: number; max_per_hour: number; max_gps_accuracy: number }
   version: number
 }
 
@@ -263,6 +268,14 @@ export interface SurveyResponse {
   reviewed_at?: string
   received_at: string
   version: number
+  /** Only in the detail (GET /rounds/:id/responses/:rid). */
+  gps?: { lat: number; lon: number; accuracy: number }
+  answers?: Record<string, string>
+}
+
+/** getResponse reads one interview with its answers and GPS fix (the review screen). */
+export function getResponse(roundId: string, id: string): Promise<SurveyResponse> {
+  return api<SurveyResponse>(`/rounds/${encodeURIComponent(roundId)}/responses/${seg(id)}`).then((x) => ({ ...x, flags: x.flags ?? [] }))
 }
 
 export function listResponses(roundId: string, query: Record<string, string>, after = ''): Promise<{ responses: SurveyResponse[]; next_after: string }> {
