@@ -11,6 +11,7 @@ import (
 func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
 	s.registerConfigRoutes(api)
+	s.registerComplaintCountRoutes(api)
 	s.registerComplaintRoutes(api)
 	s.registerSurveyRoutes(api)
 	s.registerDashboardRoutes(api)

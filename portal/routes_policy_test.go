@@ -77,6 +77,7 @@ var routePolicy = map[string]access{
 	"POST /api/v1/complaints":             public("JSON or multipart with photos; anonymous filing gets a follow-up secret"),
 	"GET /api/v1/complaints":              only("filters, cursor; scoped as above", rRes, rVol, rDept, rOff, rAdmin),
 	"GET /api/v1/complaints/export.csv":   only("same filters and scope as the list", rDept, rOff, rAdmin),
+	"GET /api/v1/complaints/count":        only("same filters and scope as the list", rDept, rOff, rAdmin),
 	"GET /api/v1/complaints/public":       public("map list, coarse location"),
 	"GET /api/v1/complaints/overdue":      public("published overdue cases"),
 	"GET /api/v1/complaints/duplicates":   public("candidates before filing"),
