@@ -14,6 +14,7 @@ func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerComplaintCountRoutes(api)
 	s.registerComplaintRoutes(api)
 	s.registerSurveyRoutes(api)
+	s.registerVolunteerRoutes(api)
 	s.registerDashboardRoutes(api)
 }
 

@@ -95,6 +95,7 @@ var routePolicy = map[string]access{
 	// within their district; "city-wide" routes refuse them.
 	"GET /api/v1/questionnaires":                             only("answer keys included", rOff, rAdmin),
 	"POST /api/v1/questionnaires":                            only("city-wide; versions immutable", rOff, rAdmin),
+	"GET /api/v1/volunteers":                                 only("active volunteers for the assignment picker: username and display name only", rOff, rAdmin),
 	"GET /api/v1/rounds":                                     only("", rVol, rOff, rAdmin),
 	"POST /api/v1/rounds":                                    only("city-wide", rOff, rAdmin),
 	"GET /api/v1/rounds/:id":                                 only("", rVol, rOff, rAdmin),
