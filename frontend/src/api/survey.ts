@@ -2,7 +2,7 @@
 import { api, apiText, ApiError } from './client'
 import type { Item } from '../lib/questionnaire'
 import type { Interview, SendResult } from '../lib/queue'
-import type { PlanPayload, Suggestion } from '../lib/plan'
+import type { PlanPayload, PPSPayload, Suggestion } from '../lib/plan'
 
 export interface Round {
   id: string
@@ -222,6 +222,16 @@ export function listAssignments(roundId: string): Promise<{ unit: string; volunt
   return api<{ assignments: { unit: string; volunteer: string }[] }>(`/rounds/${encodeURIComponent(roundId)}/assignments`).then((r) => r.assignments ?? [])
 }
 
+/** Volunteer is an enabled volunteer account, for the assignment picker. */
+export interface Volunteer {
+  username: string
+  display_name?: string
+}
+
+export function listVolunteers(): Promise<Volunteer[]> {
+  return api<{ volunteers: Volunteer[] }>('/volunteers').then((r) => r.volunteers ?? [])
+}
+
 export function addAssignments(roundId: string, list: { unit: string; volunteer: string }[]): Promise<unknown> {
   return api(`/rounds/${encodeURIComponent(roundId)}/assignments`, { body: { assignments: list } })
 }
@@ -243,7 +253,7 @@ export function createRound(body: Record<string, unknown>): Promise<Round> {
   return api<Round>('/rounds', { body })
 }
 
-export function setPlan(roundId: string, plan: PlanPayload): Promise<Round> {
+export function setPlan(roundId: string, plan: PlanPayload | PPSPayload): Promise<Round> {
   return api<Round>(`/rounds/${encodeURIComponent(roundId)}/plan`, { method: 'PUT', body: plan })
 }
 
