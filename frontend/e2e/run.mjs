@@ -16,6 +16,7 @@ import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
+import { officialTests } from './official.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -159,6 +160,8 @@ async function makePhoto(page) {
 const results = []
 const state = {}
 async function test(name, fn, needs = []) {
+  // E2E_ONLY=<regexp> runs only the tests whose names match.
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return
   const missing = needs.filter((n) => !results.find((r) => r.name === n && r.ok))
   if (missing.length) {
     results.push({ name, ok: false, err: `skipped: needs ${missing.join(', ')}` })
@@ -465,6 +468,9 @@ try {
     }
     await ctx.close()
   })
+
+  // Issue 17's officials' items (e2e/official.mjs).
+  await officialTests({ test, base, newContext, signIn, setLang, shot, check, assert, apiLogin, apiGet, PHONE, DESKTOP })
 
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length
