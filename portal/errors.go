@@ -132,7 +132,7 @@ var genericMessages = map[apperr.Code][2]string{
 	apperr.Invalid:       {"请求无效", "invalid request"},
 	apperr.NotFound:      {"未找到", "not found"},
 	apperr.Conflict:      {"冲突：数据已被修改或状态不允许", "conflict"},
-	apperr.Unauthorized:  {"需要登录", "authentication required"},
+	apperr.Unauthorized:  {"请先登录", "Sign in first"},
 	apperr.Forbidden:     {"没有权限", "forbidden"},
 	apperr.RateLimited:   {"请求过于频繁，请稍后再试", "too many requests, try again later"},
 	apperr.TooLarge:      {"请求体过大", "request body too large"},

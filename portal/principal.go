@@ -51,7 +51,7 @@ func requireRoles(roles ...Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p := principalOf(c)
 		if p == nil {
-			return apperr.New(apperr.Unauthorized, msg(languageOf(c), "请先登录", "sign in first"))
+			return apperr.New(apperr.Unauthorized, msg(languageOf(c), "请先登录", "Sign in first"))
 		}
 		if !p.Is(roles...) {
 			return apperr.New(apperr.Forbidden, msg(languageOf(c), "当前角色无权执行此操作", "your role may not do this"))

@@ -11,10 +11,12 @@ import (
 func (s *Server) registerRoutes(api fiber.Router) {
 	s.registerAuthRoutes(api)
 	s.registerConfigRoutes(api)
+	s.registerComplaintCountRoutes(api)
 	s.registerComplaintRoutes(api)
 	s.registerModerationRoutes(api)
 	s.registerTriageRoutes(api)
 	s.registerSurveyRoutes(api)
+	s.registerVolunteerRoutes(api)
 	s.registerDashboardRoutes(api)
 	s.registerAuditRoutes(api)
 }

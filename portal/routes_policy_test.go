@@ -80,6 +80,7 @@ var routePolicy = map[string]access{
 	"POST /api/v1/complaints":             public("JSON or multipart with photos; anonymous filing gets a follow-up secret"),
 	"GET /api/v1/complaints":              only("filters, cursor; scoped as above", rRes, rVol, rDept, rOff, rAdmin),
 	"GET /api/v1/complaints/export.csv":   only("same filters and scope as the list", rDept, rOff, rAdmin),
+	"GET /api/v1/complaints/count":        only("same filters and scope as the list", rDept, rOff, rAdmin),
 	"GET /api/v1/complaints/public":       public("map list, coarse location"),
 	"GET /api/v1/complaints/overdue":      public("published overdue cases"),
 	"GET /api/v1/complaints/duplicates":   public("candidates before filing"),
@@ -103,6 +104,7 @@ var routePolicy = map[string]access{
 	// within their district; "city-wide" routes refuse them.
 	"GET /api/v1/questionnaires":                             only("answer keys included", rOff, rAdmin),
 	"POST /api/v1/questionnaires":                            only("city-wide; versions immutable", rOff, rAdmin),
+	"GET /api/v1/volunteers":                                 only("active volunteers for the assignment picker: username and display name only", rOff, rAdmin),
 	"GET /api/v1/rounds":                                     only("", rVol, rOff, rAdmin),
 	"POST /api/v1/rounds":                                    only("city-wide", rOff, rAdmin),
 	"GET /api/v1/rounds/:id":                                 only("", rVol, rOff, rAdmin),

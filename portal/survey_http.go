@@ -256,10 +256,14 @@ type unitDTO struct {
 	District  string `json:"district"`
 	Residents int    `json:"residents"`
 	Target    int    `json:"target"`
+	// Inclusion is the unit's inclusion probability of a PPS draw (absent:
+	// not drawn that way).
+	Inclusion float64 `json:"inclusion,omitempty"`
 }
 
 type planDTO struct {
 	StratumLevel string       `json:"stratum_level"`
+	Method       string       `json:"method"`
 	Seed         uint64       `json:"seed"`
 	Strata       []stratumDTO `json:"strata"`
 	Units        []unitDTO    `json:"units"`
@@ -312,12 +316,12 @@ func toRoundDTO(r survey.Round, withPlan bool) roundDTO {
 		d.Census = append(d.Census, censusCellDTO{cc.AgeGroup, cc.Sex, cc.Count})
 	}
 	if withPlan {
-		p := &planDTO{StratumLevel: string(r.Plan.StratumLevel), Seed: r.Plan.Seed, Strata: []stratumDTO{}, Units: []unitDTO{}}
+		p := &planDTO{StratumLevel: string(r.Plan.StratumLevel), Method: orDefault(string(r.Plan.Method), "manual"), Seed: r.Plan.Seed, Strata: []stratumDTO{}, Units: []unitDTO{}}
 		for _, st := range r.Plan.Strata {
 			p.Strata = append(p.Strata, stratumDTO{st.ID, st.Name, st.NameEN, st.Communities})
 		}
 		for _, u := range r.Plan.Units {
-			p.Units = append(p.Units, unitDTO{u.ID, u.Name, u.NameEN, u.Stratum, u.Street, u.District, u.Residents, u.Target})
+			p.Units = append(p.Units, unitDTO{u.ID, u.Name, u.NameEN, u.Stratum, u.Street, u.District, u.Residents, u.Target, u.Inclusion})
 		}
 		d.Plan = p
 	}
@@ -329,6 +333,7 @@ type planReq struct {
 	UnitsPerStratum int           `json:"units_per_stratum" validate:"min=0,max=1000"`
 	TargetPerUnit   int           `json:"target_per_unit" validate:"min=0,max=10000"`
 	Seed            uint64        `json:"seed"`
+	Method          string        `json:"method" validate:"omitempty,oneof=srs pps"`
 	Units           []unitSpecReq `json:"units" validate:"max=5000,dive"`
 }
 
@@ -339,7 +344,7 @@ type unitSpecReq struct {
 
 func (p *planReq) toSpec() survey.PlanSpec {
 	spec := survey.PlanSpec{StratumLevel: survey.StratumLevel(p.StratumLevel), UnitsPerStratum: p.UnitsPerStratum,
-		TargetPerUnit: p.TargetPerUnit, Seed: p.Seed}
+		TargetPerUnit: p.TargetPerUnit, Seed: p.Seed, Method: survey.SampleMethod(p.Method)}
 	for _, u := range p.Units {
 		spec.Units = append(spec.Units, survey.UnitSpec{ID: u.ID, Target: u.Target})
 	}

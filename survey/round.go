@@ -79,7 +79,21 @@ type Plan struct {
 	Units        []Unit
 	// Seed of the random selection, when the plan was drawn by the portal.
 	Seed uint64
+	// Method is how the portal drew the units: "srs" (simple random sample
+	// of communities), "pps" (probability proportional to residents,
+	// systematic), or "" for a list chosen by hand.
+	Method SampleMethod
 }
+
+// SampleMethod is how a plan's communities were drawn.
+type SampleMethod string
+
+// The sampling methods.
+const (
+	ChosenByHand SampleMethod = ""
+	SampleSRS    SampleMethod = "srs"
+	SamplePPS    SampleMethod = "pps"
+)
 
 // Stratum is one stratum of the plan.
 type Stratum struct {
@@ -96,6 +110,10 @@ type Unit struct {
 	District         string
 	Residents        int
 	Target           int
+	// Inclusion is the unit's inclusion probability when the portal drew it
+	// with probability proportional to size (0: the plan does not know it,
+	// and the stratum is taken as a simple random sample of communities).
+	Inclusion float64
 }
 
 // CensusCell is the population of one age group x sex cell.
@@ -169,13 +187,15 @@ type Geography interface {
 }
 
 // PlanSpec asks for a plan: either drawn by the portal (UnitsPerStratum
-// communities by simple random sampling in each stratum) or imported
+// communities in each stratum, by simple random sampling or, with Method
+// SamplePPS, with probability proportional to residents) or imported
 // (Units listed).
 type PlanSpec struct {
 	StratumLevel    StratumLevel
 	UnitsPerStratum int
 	TargetPerUnit   int
 	Seed            uint64
+	Method          SampleMethod
 	// Units, when given, is the imported list of sampled communities with
 	// their targets (0 means TargetPerUnit).
 	Units []UnitSpec
@@ -212,6 +232,13 @@ func BuildPlan(geo Geography, spec PlanSpec) (Plan, error) {
 	plan := Plan{StratumLevel: spec.StratumLevel, Seed: spec.Seed}
 	var chosen []Community
 	targets := map[string]int{}
+	inclusion := map[string]float64{}
+	if spec.Method != ChosenByHand && spec.Method != SampleSRS && spec.Method != SamplePPS {
+		return Plan{}, apperr.Field("method", "must be srs or pps")
+	}
+	if len(spec.Units) > 0 && spec.Method != ChosenByHand {
+		return Plan{}, apperr.Field("units", "a drawn plan lists no units")
+	}
 	if len(spec.Units) > 0 {
 		seen := map[string]bool{}
 		for i, u := range spec.Units {
@@ -239,8 +266,21 @@ func BuildPlan(geo Geography, spec PlanSpec) (Plan, error) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		for _, k := range keys {
+		plan.Method = SampleSRS
+		if spec.Method == SamplePPS {
+			plan.Method = SamplePPS
+		}
+		for i, k := range keys {
 			list := byStratum[k]
+			if spec.Method == SamplePPS {
+				// Each stratum its own stream of the seed, so one stratum's
+				// frame changing leaves the others' draws as they were.
+				for _, d := range DrawPPS(list, spec.UnitsPerStratum, spec.Seed+uint64(i)) {
+					chosen = append(chosen, d.Community)
+					inclusion[d.Community.ID] = d.Inclusion
+				}
+				continue
+			}
 			idx := rng.Perm(len(list))
 			n := min(spec.UnitsPerStratum, len(list))
 			for _, j := range idx[:n] {
@@ -266,7 +306,7 @@ func BuildPlan(geo Geography, spec PlanSpec) (Plan, error) {
 		}
 		st := stratumOf(c)
 		plan.Units = append(plan.Units, Unit{ID: c.ID, Name: c.Name, NameEN: c.NameEN, Stratum: st,
-			Street: c.StreetID, District: c.DistrictID, Residents: c.Residents, Target: t})
+			Street: c.StreetID, District: c.DistrictID, Residents: c.Residents, Target: t, Inclusion: inclusion[c.ID]})
 		if !strata[st] {
 			strata[st] = true
 			zh, en, _ := geo.AreaName(st)
@@ -282,7 +322,11 @@ func BuildPlan(geo Geography, spec PlanSpec) (Plan, error) {
 // accepted interviews in it). Sampled units without an accepted interview
 // are left out of the count, which spreads their share over the stratum's
 // other units (a PSU non-response adjustment); with full response it is the
-// textbook formula. accepted maps unit id to accepted interviews.
+// textbook formula. A unit drawn with probability proportional to size
+// (Inclusion set) has 1/Inclusion in place of communities ÷ sampled, with
+// the same non-response adjustment (sampled ÷ responding); for a simple
+// random sample 1/Inclusion is exactly communities ÷ sampled. accepted maps
+// unit id to accepted interviews.
 func DesignWeight(p *Plan, unitID string, accepted map[string]int) (float64, bool) {
 	u, ok := p.UnitOf(unitID)
 	if !ok || accepted[unitID] == 0 {
@@ -292,11 +336,17 @@ func DesignWeight(p *Plan, unitID string, accepted map[string]int) (float64, boo
 	if !ok {
 		return 0, false
 	}
-	responding := 0
+	responding, sampled := 0, 0
 	for _, v := range p.Units {
-		if v.Stratum == u.Stratum && accepted[v.ID] > 0 {
-			responding++
+		if v.Stratum == u.Stratum {
+			sampled++
+			if accepted[v.ID] > 0 {
+				responding++
+			}
 		}
+	}
+	if u.Inclusion > 0 {
+		return float64(sampled) / float64(responding) / u.Inclusion * float64(u.Residents) / float64(accepted[unitID]), true
 	}
 	return float64(st.Communities) / float64(responding) * float64(u.Residents) / float64(accepted[unitID]), true
 }

@@ -188,9 +188,30 @@ func (s *Service) SetPlan(ctx context.Context, id string, spec PlanSpec) (Round,
 		if r.Status != Planned {
 			return apperr.New(apperr.Conflict, "the plan can change only while the round is planned")
 		}
-		r.Plan = plan
+		r.Plan = keepDraw(r.Plan, plan)
 		return nil
 	})
+}
+
+// keepDraw keeps a drawn plan's method, seed and inclusion probabilities
+// when the new plan, listed by hand, has exactly the drawn communities
+// (only targets changed): the draw still stands. Any other list is a
+// selection by hand.
+func keepDraw(old, next Plan) Plan {
+	if old.Method == ChosenByHand || next.Method != ChosenByHand || len(old.Units) != len(next.Units) ||
+		old.StratumLevel != next.StratumLevel {
+		return next
+	}
+	for i := range next.Units {
+		if next.Units[i].ID != old.Units[i].ID {
+			return next
+		}
+	}
+	for i := range next.Units {
+		next.Units[i].Inclusion = old.Units[i].Inclusion
+	}
+	next.Method, next.Seed = old.Method, old.Seed
+	return next
 }
 
 // SetCensus stores the census counts and the calibration mode.

@@ -16,6 +16,7 @@ import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
+import { officialTests } from './official.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -158,11 +159,10 @@ async function makePhoto(page) {
 // ---- runner ----
 const results = []
 const state = {}
-// E2E_ONLY="part of a name|another" runs only the journeys whose names
-// contain one of the parts (the portal still starts with the demo data).
-const only = (process.env.E2E_ONLY || '').split('|').filter(Boolean)
 async function test(name, fn, needs = []) {
-  if (only.length && !only.some((o) => name.includes(o))) {
+  // E2E_ONLY=<regexp> runs only the journeys whose names match (the
+  // portal still starts with the demo data).
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) {
     console.log(`- ${name} (not in E2E_ONLY)`)
     return
   }
@@ -562,6 +562,9 @@ try {
     await check(page, 'audit (/staff/audit)')
     await ctx.close()
   }, ['department staff accept, start and resolve the case with an after-photo'])
+
+  // Issue 17's officials' items (e2e/official.mjs).
+  await officialTests({ test, base, newContext, signIn, setLang, shot, check, assert, apiLogin, apiGet, PHONE, DESKTOP })
 
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length

@@ -49,7 +49,8 @@ function cells(w: VueWrapper) {
     name: tr.find('th').text(),
     estimate: tr.find('[data-col=estimate]').text(),
     ci: tr.find('[data-col=ci]').text(),
-    deff: tr.find('[data-col=deff]').text(),
+    // The design effect is for analysts: in the "方法说明" disclosure.
+    deff: w.get(`[data-testid=method] tr[data-domain="${tr.attributes('data-domain')}"] [data-col=deff]`).text(),
     n: tr.find('[data-col=n]').text(),
     verdict: tr.find('[data-col=verdict]').text(),
     badge: tr.find('[data-testid=verdict]').exists() ? tr.find('[data-testid=verdict]').attributes('data-verdict') : null,
@@ -132,9 +133,23 @@ describe('SurveyView indicator picker', () => {
     expect(section).toBeDefined()
     const rows = section!.findAll('tbody tr').map((tr) => tr.findAll('th, td').map((c) => c.text()))
     expect(rows).toEqual([
-      ['满意率', '88.3%', '89.7%', '+1.4'],
-      ['健康知识知晓率（按人）', '77.7%', '83.8%', '+6.1'],
-      ['健康知识知晓率（按题）', '84.2%', '87.5%', '+3.3'],
+      ['满意率', '88.3%', '89.7%', '+1.4 个百分点'],
+      ['健康知识知晓率（按人）', '77.7%', '83.8%', '+6.1 个百分点'],
+      ['健康知识知晓率（按题）', '84.2%', '87.5%', '+3.3 个百分点'],
     ])
+  })
+
+  it('keeps analysts\' details behind 方法说明 and explains the verdicts in plain words', async () => {
+    const w = await mountView()
+    // The officials' table has no design effect or method text.
+    expect(w.get('[data-testid=survey-table]').text()).not.toContain('设计效应')
+    const method = w.get('details[data-testid=method]')
+    expect(method.attributes('open')).toBeUndefined()
+    expect(method.get('summary').text()).toContain('方法说明')
+    expect(method.text()).toContain('设计效应')
+    expect(w.get('[data-testid=verdict-note]').text()).toContain('需要更多访问')
+    i18n.global.locale.value = 'en'
+    await flushPromises()
+    expect(w.get('[data-testid=verdict-note]').text()).toContain('more interviews are needed')
   })
 })

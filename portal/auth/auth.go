@@ -134,14 +134,14 @@ func fieldErr(field, zh, en string) *Error {
 var (
 	// ErrBadCredentials is the one answer for an unknown user, a wrong
 	// password and a disabled account alike.
-	ErrBadCredentials = newErr(apperr.Unauthorized, "用户名或密码错误", "wrong username or password")
+	ErrBadCredentials = newErr(apperr.Unauthorized, "用户名或密码错误", "Wrong username or password")
 	// ErrInvalidToken answers any access or refresh token that is not
 	// (or no longer) valid.
-	ErrInvalidToken = newErr(apperr.Unauthorized, "登录已失效，请重新登录", "the session is invalid or has expired; sign in again")
+	ErrInvalidToken = newErr(apperr.Unauthorized, "登录已失效，请重新登录", "The session is invalid or has expired; sign in again")
 	// ErrRefreshReused answers a refresh token that was already used; the
 	// whole session family is revoked.
 	ErrRefreshReused = newErr(apperr.Unauthorized, "该登录凭证已被使用，为安全起见此会话已注销，请重新登录",
-		"this refresh token was already used; the session has been revoked for safety, sign in again")
+		"This refresh token was already used; the session has been revoked for safety. Sign in again")
 	// ErrUsernameTaken answers a username that exists.
 	ErrUsernameTaken = &Error{Code: apperr.Conflict, Field: "username", ZH: "用户名已被使用", EN: "this username is taken"}
 	// ErrUserNotFound answers an unknown user id.
@@ -149,11 +149,11 @@ var (
 	// ErrWrongOldPassword answers a password change with a wrong old password.
 	ErrWrongOldPassword = fieldErr("old_password", "原密码不正确", "the current password is wrong")
 	// ErrTooManyAttempts is a rate limit; copies carry RetryAfter.
-	ErrTooManyAttempts = newErr(apperr.RateLimited, "尝试次数过多，请稍后再试", "too many attempts, try again later")
+	ErrTooManyAttempts = newErr(apperr.RateLimited, "尝试次数过多，请稍后再试", "Too many attempts; try again later")
 	// ErrTooManyRegistrations refuses a registration from an address that
 	// registered too many accounts lately; copies carry RetryAfter.
 	ErrTooManyRegistrations = newErr(apperr.RateLimited, "该网络地址近期注册的账号过多，请稍后再试",
-		"too many accounts were registered from this network address lately; try again later")
+		"Too many accounts were registered from this network address lately; try again later")
 	// ErrSelfChange refuses an administrator's change of their own role or
 	// disabled flag, which could lock every administrator out.
 	ErrSelfChange = newErr(apperr.Forbidden, "不能修改自己的角色或停用自己的账号", "you cannot change your own role or disable your own account")

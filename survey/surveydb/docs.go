@@ -84,6 +84,8 @@ type unitDoc struct {
 	District  string `bson:"district"`
 	Residents int    `bson:"residents"`
 	Target    int    `bson:"target"`
+	// Inclusion is the unit's inclusion probability of a PPS draw.
+	Inclusion float64 `bson:"inclusion,omitempty"`
 }
 
 type censusDoc struct {
@@ -106,6 +108,7 @@ type roundDoc struct {
 	Strata               []stratumDoc `bson:"strata"`
 	Units                []unitDoc    `bson:"units"`
 	Seed                 int64        `bson:"seed"`
+	Method               string       `bson:"method,omitempty"`
 	Census               []censusDoc  `bson:"census"`
 	Calibration          string       `bson:"calibration,omitempty"`
 	MinDurationSec       int64        `bson:"min_duration_sec"`
@@ -127,6 +130,7 @@ func toRoundDoc(r survey.Round) roundDoc {
 		Strata: []stratumDoc{}, Units: []unitDoc{}, Census: []censusDoc{},
 		// bson has no unsigned 64-bit integer: keep the seed's bits in an int64.
 		Seed:           int64(r.Plan.Seed),
+		Method:         string(r.Plan.Method),
 		Calibration:    string(r.Calibration),
 		MinDurationSec: int64(r.Quality.MinDuration / time.Second), MaxPerHour: r.Quality.MaxPerHour,
 		MaxGPSAccuracy: r.Quality.MaxGPSAccuracy, PreviousRoundID: r.PreviousRoundID, CreatedBy: r.CreatedBy,
@@ -135,7 +139,7 @@ func toRoundDoc(r survey.Round) roundDoc {
 		d.Strata = append(d.Strata, stratumDoc{s.ID, s.Name, s.NameEN, s.Communities})
 	}
 	for _, u := range r.Plan.Units {
-		d.Units = append(d.Units, unitDoc{u.ID, u.Name, u.NameEN, u.Stratum, u.Street, u.District, u.Residents, u.Target})
+		d.Units = append(d.Units, unitDoc{u.ID, u.Name, u.NameEN, u.Stratum, u.Street, u.District, u.Residents, u.Target, u.Inclusion})
 	}
 	for _, c := range r.Census {
 		d.Census = append(d.Census, censusDoc{c.AgeGroup, c.Sex, c.Count})
@@ -147,7 +151,7 @@ func (d roundDoc) toRound() survey.Round {
 	r := survey.Round{ID: d.ID, Name: d.Name, NameEN: d.NameEN, Status: survey.Status(d.Status),
 		QuestionnaireID: d.QuestionnaireID, QuestionnaireVersion: d.QuestionnaireVersion, Threshold: d.Threshold,
 		StartsOn: d.StartsOn.UTC(), EndsOn: d.EndsOn.UTC(),
-		Plan:        survey.Plan{StratumLevel: survey.StratumLevel(d.StratumLevel), Seed: uint64(d.Seed)},
+		Plan:        survey.Plan{StratumLevel: survey.StratumLevel(d.StratumLevel), Seed: uint64(d.Seed), Method: survey.SampleMethod(d.Method)},
 		Calibration: survey.Calibration(d.Calibration),
 		Quality: survey.QualityRules{MinDuration: time.Duration(d.MinDurationSec) * time.Second, MaxPerHour: d.MaxPerHour,
 			MaxGPSAccuracy: d.MaxGPSAccuracy},
@@ -158,7 +162,7 @@ func (d roundDoc) toRound() survey.Round {
 	}
 	for _, u := range d.Units {
 		r.Plan.Units = append(r.Plan.Units, survey.Unit{ID: u.ID, Name: u.Name, NameEN: u.NameEN, Stratum: u.Stratum,
-			Street: u.Street, District: u.District, Residents: u.Residents, Target: u.Target})
+			Street: u.Street, District: u.District, Residents: u.Residents, Target: u.Target, Inclusion: u.Inclusion})
 	}
 	for _, c := range d.Census {
 		r.Census = append(r.Census, survey.CensusCell{AgeGroup: c.AgeGroup, Sex: c.Sex, Count: c.Count})

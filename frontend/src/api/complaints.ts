@@ -191,6 +191,11 @@ export function listCases(query: RequestOptions['query']): Promise<ListPage> {
   }))
 }
 
+/** countCases answers how many cases the list's filters match (GET /complaints/count). */
+export function countCases(query: RequestOptions['query']): Promise<number> {
+  return api<{ total: number }>('/complaints/count', { query }).then((r) => r.total)
+}
+
 export function exportCases(query: RequestOptions['query']): Promise<string> {
   return apiText('/complaints/export.csv', { query })
 }

@@ -2,7 +2,7 @@
 import { api, apiText, ApiError } from './client'
 import type { Item } from '../lib/questionnaire'
 import type { Interview, SendResult } from '../lib/queue'
-import type { PlanPayload, Suggestion } from '../lib/plan'
+import type { PlanPayload, PPSPayload, Suggestion } from '../lib/plan'
 
 export interface Round {
   id: string
@@ -19,9 +19,14 @@ export interface Round {
   target_total: number
   plan?: {
     stratum_level: string
+    /** how the units were drawn: srs, pps, or manual (chosen by hand). */
+    method?: 'srs' | 'pps' | 'manual'
+    seed?: number
     strata: { id: string; name: string; name_en?: string; communities: number }[]
-    units: { id: string; name: string; name_en?: string; stratum: string; street: string; district: string; residents: number; target: number }[]
+    /** inclusion: the unit's inclusion probability of a PPS draw. */
+    units: { id: string; name: string; name_en?: string; stratum: string; street: string; district: string; residents: number; target: number; inclusion?: number }[]
   }
+  quality?: { min_duration_sec: number; max_per_hour: number; max_gps_accuracy: number }
   version: number
 }
 
@@ -217,6 +222,16 @@ export function listAssignments(roundId: string): Promise<{ unit: string; volunt
   return api<{ assignments: { unit: string; volunteer: string }[] }>(`/rounds/${encodeURIComponent(roundId)}/assignments`).then((r) => r.assignments ?? [])
 }
 
+/** Volunteer is an enabled volunteer account, for the assignment picker. */
+export interface Volunteer {
+  username: string
+  display_name?: string
+}
+
+export function listVolunteers(): Promise<Volunteer[]> {
+  return api<{ volunteers: Volunteer[] }>('/volunteers').then((r) => r.volunteers ?? [])
+}
+
 export function addAssignments(roundId: string, list: { unit: string; volunteer: string }[]): Promise<unknown> {
   return api(`/rounds/${encodeURIComponent(roundId)}/assignments`, { body: { assignments: list } })
 }
@@ -238,7 +253,7 @@ export function createRound(body: Record<string, unknown>): Promise<Round> {
   return api<Round>('/rounds', { body })
 }
 
-export function setPlan(roundId: string, plan: PlanPayload): Promise<Round> {
+export function setPlan(roundId: string, plan: PlanPayload | PPSPayload): Promise<Round> {
   return api<Round>(`/rounds/${encodeURIComponent(roundId)}/plan`, { method: 'PUT', body: plan })
 }
 
@@ -263,6 +278,14 @@ export interface SurveyResponse {
   reviewed_at?: string
   received_at: string
   version: number
+  /** Only in the detail (GET /rounds/:id/responses/:rid). */
+  gps?: { lat: number; lon: number; accuracy: number }
+  answers?: Record<string, string>
+}
+
+/** getResponse reads one interview with its answers and GPS fix (the review screen). */
+export function getResponse(roundId: string, id: string): Promise<SurveyResponse> {
+  return api<SurveyResponse>(`/rounds/${encodeURIComponent(roundId)}/responses/${seg(id)}`).then((x) => ({ ...x, flags: x.flags ?? [] }))
 }
 
 export function listResponses(roundId: string, query: Record<string, string>, after = ''): Promise<{ responses: SurveyResponse[]; next_after: string }> {

@@ -32,16 +32,18 @@ export interface RateRow {
 export function rateChart(rows: RateRow[], threshold: number, labels: { rate: string; ci: string; threshold: string }) {
   const colors = { meets: '#0b6e4f', below: '#b42318', inconclusive: '#b26a00' } as Record<string, string>
   return {
-    grid: { left: 48, right: 16, top: 24, bottom: 64 },
+    // The axis starts at 0 so bar lengths compare; the threshold's label sits
+    // right of the plot, where no bar can cover it.
+    grid: { left: 48, right: 76, top: 24, bottom: 64 },
     xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
-    yAxis: { type: 'value', min: (v: { min: number }) => Math.max(0, Math.floor(Math.min(v.min, threshold * 100) / 5) * 5 - 5), max: 100, name: '%' },
+    yAxis: { type: 'value', min: 0, max: 100, name: '%' },
     tooltip: { trigger: 'axis' },
     series: [
       {
         name: labels.rate,
         type: 'bar',
         data: rows.map((r) => ({ value: pct(r.est.estimate), itemStyle: { color: colors[r.est.verdict ?? ''] ?? '#1f5fa8' } })),
-        markLine: { symbol: 'none', label: { formatter: labels.threshold, position: 'insideEndTop' }, lineStyle: { type: 'dashed', color: '#1b1f23' }, data: [{ yAxis: threshold * 100 }] },
+        markLine: { symbol: 'none', label: { formatter: labels.threshold, position: 'end', width: 64, overflow: 'break' }, lineStyle: { type: 'dashed', color: '#1b1f23' }, data: [{ yAxis: threshold * 100 }] },
       },
       {
         name: labels.ci,
@@ -67,17 +69,40 @@ export function barChart(names: string[], values: number[], horizontal = false) 
   }
 }
 
-/** trendChart draws filed and closed cases per week. */
-export function trendChart(weeks: string[], filed: number[], closed: number[], labels: { filed: string; closed: string }) {
+/**
+ * trendChart draws filed and closed cases per week. Weeks marked partial
+ * (the period covers only some of their days) are left out of the solid
+ * line and drawn as hollow points on a dashed one, so a short first or last
+ * week does not read as a fall in cases.
+ */
+export function trendChart(weeks: string[], filed: number[], closed: number[], labels: { filed: string; closed: string; partial?: string }, partial: boolean[] = []) {
+  const anyPartial = partial.some(Boolean) && !!labels.partial
+  const full = anyPartial ? filed.map((v, i) => (partial[i] ? null : v)) : filed
+  // The dashed series joins each partial week to its full neighbour.
+  const part = filed.map((v, i) => (partial[i] || partial[i - 1] || partial[i + 1] ? v : null))
+  const legend = [labels.filed, ...(closed.length ? [labels.closed] : []), ...(anyPartial ? [labels.partial!] : [])]
   return {
     grid: { left: 40, right: 16, top: 32, bottom: 40 },
-    legend: { data: closed.length ? [labels.filed, labels.closed] : [labels.filed], top: 0 },
+    legend: { data: legend, top: 0 },
     xAxis: { type: 'category', data: weeks },
-    yAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'value', minInterval: 1, min: 0 },
     tooltip: { trigger: 'axis' },
     series: [
-      { name: labels.filed, type: 'line', data: filed, itemStyle: { color: '#1f5fa8' } },
+      { name: labels.filed, type: 'line', data: full, connectNulls: false, itemStyle: { color: '#1f5fa8' } },
       ...(closed.length ? [{ name: labels.closed, type: 'line', data: closed, itemStyle: { color: '#0b6e4f' } }] : []),
+      ...(anyPartial
+        ? [
+            {
+              name: labels.partial,
+              type: 'line',
+              data: part.map((v, i) => (partial[i] ? { value: v, symbol: 'emptyCircle', symbolSize: 9 } : v === null ? null : { value: v, symbol: 'none' })),
+              connectNulls: false,
+              lineStyle: { type: 'dashed', color: '#8a94a0' },
+              itemStyle: { color: '#8a94a0' },
+              z: 1,
+            },
+          ]
+        : []),
     ],
   }
 }

@@ -8,6 +8,8 @@ export interface Community {
   name_en?: string
   district: string
   residents: number
+  /** street id, for the per-street grouping of the plan builder */
+  street?: string
 }
 
 export interface District {
@@ -106,6 +108,69 @@ export function unitFieldErrors(payload: PlanPayload, fields: Record<string, str
     if (u) out[u.id] = v
   }
   return out
+}
+
+/** StreetGroup is one street's communities within a stratum, for select-all per street. */
+export interface StreetGroup {
+  id: string
+  name: string
+  name_en?: string
+  communities: Community[]
+}
+
+/** groupStreets splits a stratum's communities by street (in street id order), keeping those that match the search. */
+export function groupStreets(s: Stratum, streets: Map<string, { name: string; name_en?: string }>, search = ''): StreetGroup[] {
+  const q = search.trim().toLowerCase()
+  const by = new Map<string, StreetGroup>()
+  for (const c of s.communities) {
+    if (q && !c.name.toLowerCase().includes(q) && !(c.name_en ?? '').toLowerCase().includes(q) && !c.id.toLowerCase().includes(q)) continue
+    const id = c.street ?? ''
+    let g = by.get(id)
+    if (!g) {
+      const st = streets.get(id)
+      g = { id, name: st?.name ?? id, name_en: st?.name_en, communities: [] }
+      by.set(id, g)
+    }
+    g.communities.push(c)
+  }
+  return [...by.values()].sort((a, b) => a.id.localeCompare(b.id))
+}
+
+/** PPSPayload asks the server to draw the plan: n communities per stratum with probability proportional to residents. */
+export interface PPSPayload {
+  stratum_level: 'district'
+  method: 'pps'
+  units_per_stratum: number
+  target_per_unit: number
+  seed: number
+}
+
+export function ppsPayload(n: number, target: number, seed: number): PPSPayload {
+  return { stratum_level: 'district', method: 'pps', units_per_stratum: Math.round(n), target_per_unit: Math.round(target), seed: Math.round(seed) }
+}
+
+/** validatePPS checks the draw form; values are i18n keys. */
+export function validatePPS(n: number, target: number, seed: number): Record<string, string> {
+  const e: Record<string, string> = {}
+  if (!Number.isInteger(n) || n < 1 || n > 1000) e.units_per_stratum = 'plan.errors.perStratum'
+  if (!Number.isInteger(target) || target < 1 || target > 10000) e.target_per_unit = 'plan.errors.target'
+  if (!Number.isInteger(seed) || seed < 1 || seed > Number.MAX_SAFE_INTEGER) e.seed = 'plan.errors.seed'
+  return e
+}
+
+/**
+ * residentsPerInterview is what one interview stands for in a unit drawn
+ * with inclusion probability pi and target interviews: (1/pi) x residents /
+ * target, the design weight at full response.
+ */
+export function residentsPerInterview(residents: number, inclusion: number, target: number): number | null {
+  if (!(inclusion > 0) || !(target > 0)) return null
+  return residents / inclusion / target
+}
+
+/** newSeed is a random seed for a draw, small enough to read out and type back. */
+export function newSeed(): number {
+  return 100000 + Math.floor(Math.random() * 900000)
 }
 
 export interface Suggestion {
