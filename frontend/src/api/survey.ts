@@ -34,6 +34,7 @@ export interface MyUnit {
   target: number
   accepted: number
   submitted: number
+  rejected?: number
   polygon?: GeoJSON.Geometry | null
 }
 
