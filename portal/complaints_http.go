@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"mime/multipart"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -1019,6 +1020,22 @@ type publicItem struct {
 	// Description and Address only as complaints.PublicText allows.
 	Description string `json:"description,omitempty"`
 	Address     string `json:"address,omitempty"`
+	// MissedDueAt and DaysOverdue are on the overdue list only: the
+	// supervision deadline the case missed and was published for, and the
+	// whole days since. DueAt is the current deadline, which is in the
+	// future again once a reporter reopened a resolution (Reopened).
+	MissedDueAt *time.Time `json:"missed_due_at,omitempty"`
+	DaysOverdue *int       `json:"days_overdue,omitempty"`
+	Reopened    bool       `json:"reopened,omitempty"`
+}
+
+// missedDeadline is the deadline a published case missed: the last
+// supervision notice's, or the case's own when it has no notice.
+func missedDeadline(cs *complaints.Complaint) time.Time {
+	if n := len(cs.Notices); n > 0 && !cs.Notices[n-1].DueAt.IsZero() {
+		return cs.Notices[n-1].DueAt
+	}
+	return cs.DueAt
 }
 
 type publicQuery struct {
@@ -1062,11 +1079,19 @@ func (s *Server) publicList(c *fiber.Ctx, overdue bool) error {
 			DueAt: cs.DueAt, Overdue: cs.Overdue(now), NoticeLevel: cs.NoticeLevel, Supporters: cs.Supporters}
 		if overdue {
 			it.Department = cs.Department
+			missed := missedDeadline(cs)
+			days := max(0, int(now.Sub(missed)/(24*time.Hour)))
+			it.MissedDueAt, it.DaysOverdue, it.Reopened = &missed, &days, cs.Status == complaints.StatusReopened
 		}
 		if pub, ok := complaints.PublicText(cs); ok {
 			it.Description, it.Address = pub.Description, pub.Address
 		}
 		items = append(items, it)
+	}
+	if overdue {
+		// Longest overdue first; a reopened case's current deadline would
+		// otherwise put it last.
+		sort.SliceStable(items, func(i, j int) bool { return items[i].MissedDueAt.Before(*items[j].MissedDueAt) })
 	}
 	body, err := jsonMarshal(fiber.Map{"items": items, "count": len(items)})
 	if err != nil {

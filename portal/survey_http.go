@@ -482,14 +482,18 @@ type assignmentDTO struct {
 }
 
 type myUnitDTO struct {
-	Unit      string `json:"unit"`
-	Name      string `json:"name"`
-	NameEN    string `json:"name_en,omitempty"`
-	Stratum   string `json:"stratum"`
-	District  string `json:"district"`
-	Target    int    `json:"target"`
-	Accepted  int    `json:"accepted"`
-	Submitted int    `json:"submitted"`
+	Unit     string `json:"unit"`
+	Name     string `json:"name"`
+	NameEN   string `json:"name_en,omitempty"`
+	Stratum  string `json:"stratum"`
+	District string `json:"district"`
+	Target   int    `json:"target"`
+	// Accepted, Submitted (awaiting review) and Rejected count the unit's
+	// responses the server holds, from every volunteer; their sum is what
+	// the unit has sent.
+	Accepted  int `json:"accepted"`
+	Submitted int `json:"submitted"`
+	Rejected  int `json:"rejected"`
 	// Polygon is the community's GeoJSON geometry, for the phone's map and
 	// its own outside-the-unit warning.
 	Polygon any `json:"polygon"`
@@ -517,7 +521,7 @@ func (s *Server) myAssignments(c *fiber.Ctx) error {
 	for _, a := range list {
 		pr := byUnit[a.Unit]
 		d := myUnitDTO{Unit: a.Unit, Name: pr.Name, NameEN: pr.NameEN, Stratum: pr.Stratum, District: pr.District,
-			Target: pr.Target, Accepted: pr.Accepted, Submitted: pr.Submitted}
+			Target: pr.Target, Accepted: pr.Accepted, Submitted: pr.Submitted, Rejected: pr.Rejected}
 		if area, ok := s.Areas.Area(a.Unit); ok {
 			d.Polygon = geometryJSON(area.Geometry)
 		}

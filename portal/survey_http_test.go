@@ -258,6 +258,36 @@ func TestSurveyEndToEnd(t *testing.T) {
 		mustStatus(t, srv.PostJSON("/api/v1/rounds/r1/reviews", official, map[string]any{"ids": ids, "decision": "accept"}), 200)
 	}
 
+	// The volunteer's own units count what they hold per status: the
+	// rejected one, the accepted rest, nothing lost between the two; the
+	// phone shows sent (their sum), accepted and target per unit.
+	sentTo := map[string]int{}
+	for i, sub := range batchA {
+		sentTo[sub.Unit]++
+		if first.Results[i].Response.ID == other {
+			sentTo["rejected:"+sub.Unit]++
+		}
+	}
+	var tallied struct {
+		Units []struct {
+			Unit                          string
+			Target                        int
+			Accepted, Submitted, Rejected int
+		} `json:"units"`
+	}
+	srv.Get("/api/v1/rounds/r1/assignments/me", tokA).Decode(t, &tallied)
+	rejectedSeen := 0
+	for _, u := range tallied.Units {
+		if got := u.Accepted + u.Submitted + u.Rejected; got != sentTo[u.Unit] || u.Rejected != sentTo["rejected:"+u.Unit] || u.Submitted != 0 || u.Target != 12 {
+			t.Errorf("unit %s tallies accepted %d submitted %d rejected %d target %d, want %d sent of which %d rejected",
+				u.Unit, u.Accepted, u.Submitted, u.Rejected, u.Target, sentTo[u.Unit], sentTo["rejected:"+u.Unit])
+		}
+		rejectedSeen += u.Rejected
+	}
+	if len(tallied.Units) != 6 || rejectedSeen != 1 {
+		t.Fatalf("assignments/me after review: %d units, %d rejected in all, want 6 and 1", len(tallied.Units), rejectedSeen)
+	}
+
 	// Results and the CSV, checked against `portal stats estimate`.
 	plain := checkReproduce(t, srv, official, "district", len(batchA)+len(batchB)-1)
 	if portaltest.Lookup(plain, "overall.awareness_items.ci_low") == nil || portaltest.Lookup(plain, "overall.awareness_items.verdict") == nil {

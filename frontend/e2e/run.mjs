@@ -10,13 +10,14 @@
 // too), saves phone (390x844) and desktop (1440x900) screenshots under
 // e2e/artifacts/, stops the portal and prints "N passed, N failed".
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
 import { officialTests } from './official.mjs'
+import { throttledTimeToUsable } from './throttle.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -32,8 +33,10 @@ if (!bin) {
   console.error('set PORTAL_BIN to the portal binary (go build -o bin/portal ./cmd/portal)')
   process.exit(2)
 }
-rmSync(ART, { recursive: true, force: true })
+// A run starts from an empty artifacts directory, except before/: the
+// screenshots of an earlier UI kept for before/after comparisons.
 mkdirSync(ART, { recursive: true })
+for (const f of readdirSync(ART)) if (f !== 'before') rmSync(join(ART, f), { recursive: true, force: true })
 
 // ---- portal ----
 const dataDir = mkdtempSync(join(tmpdir(), 'cleancity-e2e-'))
@@ -125,6 +128,41 @@ async function shot(page, name) {
   await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true })
 }
 
+/**
+ * variants runs fn in a fresh context at phone and desktop size in both
+ * languages and saves `${name}-${phone|desktop}-${zh|en}.png`; fn gets
+ * (page, ctx, lang, size) and may assert. axe runs on the desktop pages.
+ */
+async function variants(name, fn, { setup } = {}) {
+  for (const lang of ['zh-CN', 'en']) {
+    for (const [size, vp] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ]) {
+      const ctx = await newContext(vp, lang)
+      const page = await ctx.newPage()
+      await page.goto(`${base}/`)
+      await setLang(page, lang)
+      if (setup) await setup(page)
+      await fn(page, ctx, lang, size)
+      await shot(page, `${name}-${size}-${lang === 'en' ? 'en' : 'zh'}`)
+      if (size === 'desktop') {
+        const bad = await check(page, `${name} (${lang})`)
+        assert(bad.length === 0, `${bad.length} serious or critical accessibility violations on ${name} (${lang})`)
+      }
+      await ctx.close()
+    }
+  }
+}
+
+/** inViewport reports whether an element is at least partly on screen. */
+async function inViewport(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect()
+    return r.bottom > 0 && r.top < window.innerHeight
+  })
+}
+
 /** capture loads a page at phone and desktop size, checks accessibility, saves screenshots. */
 async function capture(ctxPage, path, name, ready) {
   for (const [size, vp] of [
@@ -208,6 +246,7 @@ try {
     await page.locator('label.cat', { hasText: '垃圾' }).first().click()
     // Place the point by tapping the map, then check it was located in the city.
     const map = page.locator('.area-map .map').first()
+    await map.locator('path').first().waitFor()
     await map.scrollIntoViewIfNeeded()
     const box = await map.boundingBox()
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.4)
@@ -274,6 +313,7 @@ try {
     await page.goto(`${base}/track/${state.case.code}`)
     await page.locator('#fb-title').waitFor()
     assert((await page.locator('.photos img').count()) >= 2, 'after-photo shown')
+    await page.check('#fb-confirm-yes')
     await page.locator('label.star').nth(3).click()
     await page.fill('#fb-comment', '处理很及时，谢谢！')
     await page.fill('#fb-secret', state.case.secret)
@@ -282,6 +322,8 @@ try {
     const [resp] = await Promise.all([page.waitForResponse((r) => r.url().includes('/feedback')), page.click('#fb-title ~ form button[type=submit]')])
     assert(resp.status() === 200, `feedback answered ${resp.status()}: ${await resp.text()}`)
     await page.locator('[data-testid=case-status].st-closed').waitFor()
+    // The resident sees their own rating afterwards.
+    await page.locator('[data-testid=my-rating]', { hasText: '4' }).waitFor()
     await shot(page, 'track-closed-phone')
     await ctx.close()
   }, ['department staff accept, start and resolve the case with an after-photo'])
@@ -303,9 +345,16 @@ try {
     await ctx.setOffline(true)
     await page.locator('.offline-banner').waitFor()
     const ids = []
+    const totals = []
     for (let n = 0; n < 2; n++) {
       for (let step = 0; step < 80; step++) {
         if (await page.locator('[data-testid=finish]').isVisible()) break
+        // The question total never grows mid-interview (skip logic only takes away).
+        const m = (await page.locator('[data-testid=question-count]').textContent()).match(/(\d+)\D+(\d+)/)
+        totals.push(Number(m[2]))
+        if (totals.length > 1 && step > 0) assert(totals.at(-1) <= totals.at(-2), `question total grew from ${totals.at(-2)} to ${totals.at(-1)}`)
+        // The location card is shown at the start, not on every question.
+        assert((await page.locator('.card.gps').count()) === (step === 0 ? 1 : 0), `GPS card on question ${step + 1}`)
         const radios = page.locator('.question input[type=radio]')
         const text = page.locator('.question input[type=text]')
         if ((await radios.count()) > 0) {
@@ -318,10 +367,17 @@ try {
         await page.click('[data-testid=next]')
       }
       await shot(page, `interview-review-${n + 1}-phone`)
-      if (n === 0) await check(page, 'interview review')
+      if (n === 0) {
+        await check(page, 'interview review')
+        // Each answer has a "修改" (change) button named after its question, no "返回".
+        const edits = page.locator('dl.review button')
+        assert((await edits.count()) > 5 && (await edits.first().textContent()).trim() === '修改', 'review answers have 修改 buttons')
+        assert(/^修改“.+”的答案$/.test(await edits.first().getAttribute('aria-label')), 'the change button names its question')
+      }
       await page.click('[data-testid=finish]')
-      const saved = await page.locator('[data-testid=saved]').textContent()
-      ids.push(saved.match(/[0-9a-f-]{36}/)[0])
+      const saved = page.locator('[data-testid=saved]')
+      assert(!/[0-9a-f]{8}-[0-9a-f]{4}/.test(await saved.textContent()), 'no UUID in the saved message')
+      ids.push(await saved.getAttribute('data-client-id'))
       if (n === 0) await page.click('[data-testid=next-interview]')
     }
     await page.goto(`${base}/volunteer`).catch(() => {}) // offline: the service worker or the SPA router answers
@@ -329,13 +385,28 @@ try {
       await page.evaluate(() => history.back())
     }
     await page.locator('[data-testid=count-queued]', { hasText: '2' }).waitFor({ timeout: 10_000 })
+    await page.locator('[data-testid=cached-note]').waitFor()
+    assert(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(await page.locator('.records').textContent()), 'no UUIDs in the queue list')
+    const mineBefore = (await page.locator(`[data-testid=unit-progress][data-unit="${unit}"] ~ [data-testid=unit-mine]`).textContent()).trim()
     await shot(page, 'volunteer-offline-queue-phone')
 
-    // Back online: the queue uploads by itself.
+    // Back online: the queue uploads by itself, at once (not at the next timer tick).
+    const tBack = Date.now()
     await ctx.setOffline(false)
     await page.locator('[data-testid=count-sent]', { hasText: '2' }).waitFor({ timeout: 90_000 })
-    // A second sync sends nothing new, and a forced resend of the same UUIDs would be deduplicated by the server.
-    await page.click('[data-testid=sync-now]')
+    const syncMs = Date.now() - tBack
+    state.syncAfterOnlineMs = syncMs
+    console.log(`  volunteer: queue uploaded ${syncMs} ms after the connection returned`)
+    assert(syncMs < 8_000, `the queue uploaded ${syncMs} ms after the connection returned`)
+    // The stale offline notes are gone; nothing waits, so "upload now" is off.
+    await page.locator('.offline-banner').waitFor({ state: 'detached', timeout: 5_000 })
+    await page.locator('[data-testid=cached-note]').waitFor({ state: 'detached', timeout: 10_000 })
+    assert(!(await page.locator('[data-testid=sync-status]').textContent()).includes('网络不可用'), 'no offline message after the sync')
+    assert(await page.locator('[data-testid=sync-now]').isDisabled(), 'upload now is off with nothing to send')
+    // Unit progress moves: the server has both, and this phone says it sent them.
+    const unitMine = page.locator(`[data-testid=unit-progress][data-unit="${unit}"] ~ [data-testid=unit-mine]`)
+    await unitMine.filter({ hasText: '已上传 2 份' }).waitFor({ timeout: 10_000 })
+    assert(mineBefore.includes('待上传 2 份'), `before the sync the unit said: ${mineBefore}`)
     await page.waitForTimeout(500)
     await shot(page, 'volunteer-synced-phone')
     const token = await apiLogin('admin')
@@ -346,6 +417,30 @@ try {
       assert(n === 1, `response ${id} stored ${n} times`)
     }
     state.volunteer = { roundId, unit, ids }
+    // The unit's received count is what the server holds (sent / accepted / target).
+    const mine = await apiGet(`/api/v1/rounds/${roundId}/assignments/me`, await apiLogin('volunteer1'))
+    const u = mine.units.find((x) => x.unit === unit)
+    const received = u.accepted + u.submitted + u.rejected
+    await page.locator(`[data-testid=unit-progress][data-unit="${unit}"] [data-testid=unit-received]`).filter({ hasText: String(received) }).waitFor({ timeout: 10_000 })
+    assert(received >= 2 && u.submitted >= 2, `server tallies for ${unit}: ${JSON.stringify(u)}`)
+    // Volunteer 1-2 after the sync, at both sizes and in both languages (the queue stays in IndexedDB).
+    for (const lang of ['zh-CN', 'en']) {
+      await setLang(page, lang)
+      for (const [size, vp] of [
+        ['phone', PHONE],
+        ['desktop', DESKTOP],
+      ]) {
+        await page.setViewportSize(vp)
+        await page.goto(`${base}/volunteer`)
+        await page.locator(`[data-testid=unit-progress][data-unit="${unit}"]`).waitFor({ timeout: 30_000 })
+        await page.waitForTimeout(300)
+        await shot(page, `v1-v2-synced-${size}-${lang === 'en' ? 'en' : 'zh'}`)
+        if (size === 'desktop') {
+          const bad = await check(page, `volunteer after sync (${lang})`)
+          assert(bad.length === 0, `${bad.length} serious or critical accessibility violations on the volunteer page (${lang})`)
+        }
+      }
+    }
     await ctx.close()
   })
 
@@ -565,6 +660,170 @@ try {
 
   // Issue 17's officials' items (e2e/official.mjs).
   await officialTests({ test, base, newContext, signIn, setLang, shot, check, assert, apiLogin, apiGet, PHONE, DESKTOP })
+
+  // ---- issue 17: the resident's and the volunteer's stumbling blocks ----
+  await test('report form time to usable on a throttled phone (slow 4G, 4x CPU)', async () => {
+    const r = await throttledTimeToUsable(browser, `${base}/report`, (p) => p.locator('.cat').first().waitFor({ state: 'visible', timeout: 120_000 }), { runs: 3 })
+    state.throttledTti = r
+    console.log(`  /report usable at ${r.median} ms (median of ${r.times.join(', ')} ms; slow 4G, 4x CPU, cold cache)`)
+  })
+
+  await test('resident 1: the feedback form starts with nothing chosen and asks for a choice and a rating', async () => {
+    const token = await apiLogin('admin')
+    const page0 = await apiGet('/api/v1/complaints?status=resolved&limit=10', token)
+    const resolved = (page0.items ?? page0.complaints).map((c) => c.id)
+    assert(resolved.length > 0, 'the demo has resolved cases')
+    await variants('r1-feedback', async (page, ctx, lang, size) => {
+      await page.goto(`${base}/track/${resolved[0]}`)
+      await page.locator('#fb-title').waitFor()
+      await shot(page, `r1-feedback-initial-${size}-${lang === 'en' ? 'en' : 'zh'}`)
+      assert((await page.locator('input[name=confirm]:checked').count()) === 0, 'no verdict preselected')
+      assert((await page.locator('input[name=rating]:checked').count()) === 0 && (await page.locator('label.star.on').count()) === 0, 'no stars preselected')
+      // A bare submit sends nothing and puts the summary, in view, under focus.
+      let posted = 0
+      page.on('request', (r) => r.url().includes('/feedback') && posted++)
+      await page.click('#fb-title ~ form button[type=submit]')
+      const sum = page.locator('[data-testid=fb-summary]')
+      await sum.waitFor()
+      assert(await sum.evaluate((el) => el === document.activeElement), 'the summary has the focus')
+      assert(await inViewport(sum), 'the summary is on screen')
+      assert((await sum.locator('li').count()) === 3, 'verdict, rating and key are asked for')
+      assert(posted === 0, 'nothing was sent')
+      // A wrong key: the server refuses, the page says why at the field.
+      await page.check('#fb-confirm-yes')
+      await page.locator('label.star').nth(2).click()
+      await page.fill('#fb-secret', 'WRONGKEYWRONGKEYWRONGKEY00')
+      await Promise.all([page.waitForResponse((r) => r.url().includes('/feedback')), page.click('#fb-title ~ form button[type=submit]')])
+      await page.locator('#fb-secret-err').waitFor()
+      assert((await page.locator('#fb-secret').getAttribute('aria-invalid')) === 'true', 'the key field is marked')
+      assert((await page.locator('.alert.error .code').count()) === 0, 'no request id for a wrong key')
+      await page.locator('#fb-title').scrollIntoViewIfNeeded()
+    })
+  })
+
+  await test('resident 2: errors are summarised under focus and a point outside the city is blocked', async () => {
+    await variants('r2-errors', async (page) => {
+      await page.goto(`${base}/report`)
+      await page.locator('.cat').first().waitFor()
+      await page.click('.submit-bar button[type=submit]')
+      const sum = page.locator('[data-testid=error-summary]')
+      await sum.waitFor()
+      assert(await sum.evaluate((el) => el === document.activeElement), 'the error summary has the focus')
+      assert(await inViewport(sum), 'the error summary is on screen')
+      assert((await sum.locator('li a').count()) === 3, 'category, place and description are listed')
+      // A link in the summary takes the focus to its field.
+      await sum.locator('li a').nth(2).click()
+      assert(await page.evaluate(() => document.activeElement?.id === 'description'), 'the description link focuses the description')
+      await page.locator('[data-testid=error-summary]').scrollIntoViewIfNeeded()
+    })
+    await variants('r2-outside', async (page) => {
+      await page.goto(`${base}/report`)
+      await page.locator('.cat').first().waitFor()
+      await page.locator('label.cat').first().click()
+      await page.fill('#description', '幸福路后巷垃圾堆放三天无人清运，气味很大。')
+      const map = page.locator('.area-map .map').first()
+      await map.locator('path').first().waitFor()
+      await map.scrollIntoViewIfNeeded()
+      const box = await map.boundingBox()
+      // The map's corner is outside the city's areas.
+      await page.mouse.click(box.x + 6, box.y + box.height - 6)
+      await page.locator('[data-testid=outside]').waitFor()
+      let posted = 0
+      page.on('request', (r) => r.url().endsWith('/api/v1/complaints') && r.method() === 'POST' && posted++)
+      await page.click('.submit-bar button[type=submit]')
+      const sum = page.locator('[data-testid=error-summary]')
+      await sum.waitFor()
+      assert((await sum.locator('li').count()) === 1, 'only the place is wrong')
+      await page.waitForTimeout(300)
+      assert(posted === 0, 'a point the page knows is outside is not sent')
+      assert(await sum.evaluate((el) => el === document.activeElement), 'the summary has the focus')
+    })
+  })
+
+  await test('resident 3: the map finds streets and communities by name, labels them, and places a point by keyboard', async () => {
+    await variants('r3-map', async (page, ctx, lang) => {
+      await page.goto(`${base}/report`)
+      const map = page.locator('.area-map .map').first()
+      await map.locator('path').first().waitFor()
+      assert((await page.locator('.area-map .area-label').count()) > 0, 'areas are labelled')
+      assert(!(await page.locator('.area-map').textContent()).match(/未配置底图|no tile layer/), 'no developer note')
+      const zin = page.locator('.leaflet-control-zoom-in')
+      assert((await zin.getAttribute('title')) === (lang === 'en' ? 'Zoom in' : '放大'), 'the zoom control speaks the page language')
+      // Search by name: part of a community's name, keyboard only.
+      const q = page.locator('[data-testid=map-search]')
+      await q.focus()
+      await page.keyboard.type(lang === 'en' ? 'Heping' : '和平')
+      const opt = page.locator('.map-hits [role=option]').first()
+      await opt.waitFor()
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('Enter')
+      await page.locator('[data-testid=chosen-area]').waitFor()
+      const community = await page.locator('#community').inputValue()
+      assert(community !== '' && (await page.locator('#street').inputValue()) !== '', 'street and community chosen from the search')
+      // Keyboard placement: focus the map, Enter places the point at the crosshair.
+      await map.focus()
+      await page.keyboard.press('Enter')
+      await page.locator('[data-testid=chosen-point]').waitFor()
+      await page.getByText(lang === 'en' ? 'In:' : '所属', { exact: false }).first().waitFor({ timeout: 10_000 })
+      await page.locator('.area-map').first().scrollIntoViewIfNeeded()
+    })
+  })
+
+  await test('resident 4-6: confirmation, overdue cards, clustered public map, a wrong code', async () => {
+    await variants('r4-done', async (page) => {
+      await page.goto(`${base}/report`)
+      await page.locator('.cat').first().waitFor()
+      await page.locator('label.cat').first().click()
+      const q = page.locator('[data-testid=map-search]')
+      await q.fill('和平社区')
+      await page.locator('.map-hits [role=option]').first().waitFor()
+      await q.press('Enter')
+      await page.locator('[data-testid=chosen-area]').waitFor()
+      await page.fill('#description', '幸福路后巷垃圾堆放三天无人清运，气味很大。')
+      await page.click('.submit-bar button[type=submit]')
+      const secret = page.locator('[data-testid=follow-up-secret]')
+      await secret.waitFor({ timeout: 30_000 })
+      // The secret wraps inside its card.
+      const fits = await secret.evaluate((el) => {
+        const card = el.closest('.keep-item').getBoundingClientRect()
+        const r = el.getBoundingClientRect()
+        return r.right <= card.right + 0.5
+      })
+      assert(fits, 'the follow-up key stays inside its card')
+      await page.locator('[data-testid=save-keep]').waitFor()
+    })
+    await variants('r5-overdue', async (page) => {
+      await page.goto(`${base}/overdue`)
+      const card = page.locator('[data-testid=overdue-card]').first()
+      await card.waitFor({ timeout: 30_000 })
+      assert(/\d+|今日|today/.test(await card.locator('[data-testid=days-overdue]').textContent()), 'days overdue shown')
+      const w = await card.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)
+      assert(w, 'the card does not overflow')
+    })
+    await variants('r5-map', async (page, ctx, lang) => {
+      await page.goto(`${base}/map`)
+      const cl = page.locator('.map-cluster').first()
+      await cl.waitFor({ timeout: 30_000 })
+      await page.locator('[data-testid=map-legend] li').first().waitFor()
+      // A cluster zooms in; a single point's popup has the date and a link.
+      await cl.click()
+      await page.waitForTimeout(600)
+      const dot = page.locator('.area-map path.leaflet-interactive').first()
+      for (let i = 0; i < 4 && !(await dot.count()); i++) {
+        await page.locator('.map-cluster').first().click()
+        await page.waitForTimeout(600)
+      }
+      await dot.click({ force: true })
+      const pop = page.locator('.leaflet-popup .map-popup')
+      await pop.waitFor()
+      assert(/\d{2}/.test(await pop.textContent()) && (await pop.locator('a').count()) === 1, 'popup with a date and a link')
+    })
+    await variants('r6-wrongcode', async (page) => {
+      await page.goto(`${base}/track/ZZZZZZZZZZ`)
+      await page.locator('[data-testid=not-found]').waitFor()
+      assert((await page.locator('.code').count()) === 0 && (await page.getByRole('button', { name: /重试|Retry/ }).count()) === 0, 'no request id or retry for a wrong code')
+    })
+  })
 
   await test('every main page renders at phone and desktop size in both languages without serious a11y violations', async () => {
     const before = a11y.length

@@ -51,14 +51,21 @@ describe('API errors', () => {
 
 describe('ErrorBox', () => {
   const i18n = (locale: string) => createI18n({ legacy: false, locale, messages: { 'zh-CN': zh, en } })
-  it('shows the message, each field by its label, and the request id', () => {
+  it('shows the message and each field by its label; no request id or retry for a 4xx', () => {
     const error = new ApiError(400, { code: 'invalid', message: '请求无效', fields: { description: '至少10个字符', lat: '必填' }, request_id: 'abc123' })
-    const w = mount(ErrorBox, { props: { error, labels: { description: '问题描述' } }, global: { plugins: [i18n('zh-CN')] } })
+    const w = mount(ErrorBox, { props: { error, labels: { description: '问题描述' }, retry: true }, global: { plugins: [i18n('zh-CN')] } })
     expect(w.attributes('role')).toBe('alert')
     expect(w.text()).toContain('请求无效')
     expect(w.find('[data-field=description]').text()).toBe('问题描述: 至少10个字符')
     expect(w.find('[data-field=lat]').text()).toBe('lat: 必填')
+    expect(w.text()).not.toContain('abc123')
+    expect(w.find('button').exists()).toBe(false)
+  })
+  it('shows the request id and a retry for a server fault', () => {
+    const error = new ApiError(503, { code: 'internal', message: '服务暂不可用', request_id: 'abc123' })
+    const w = mount(ErrorBox, { props: { error, retry: true }, global: { plugins: [i18n('zh-CN')] } })
     expect(w.text()).toContain('abc123')
+    expect(w.find('button').text()).toBe('重试')
   })
   it('renders nothing without an error', () => {
     const w = mount(ErrorBox, { props: { error: null }, global: { plugins: [i18n('en')] } })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compile, relevantIds, check, problems, nextIndex, prevIndex, firstIndex, finalAnswers, progress, type Item, type Answers } from '../src/lib/questionnaire'
+import { compile, relevantIds, check, problems, nextIndex, prevIndex, firstIndex, finalAnswers, progress, expectedTotal, type Item, type Answers } from '../src/lib/questionnaire'
 
 const items: Item[] = [
   { id: 'intro', type: 'note', label: '您好' },
@@ -89,6 +89,19 @@ describe('final answers', () => {
 
   it('counts progress over relevant questions', () => {
     expect(progress(q, { age: '18-59', sat: '5' })).toEqual({ done: 2, total: 5 }) // age, years, sat, why, topics
+  })
+
+  it('gives a question total that never grows mid-interview', () => {
+    // At "sat" unanswered, "why" (needs sat >= 4) and "toilet_detail" could still come; "guardian" cannot (age answered).
+    const before = expectedTotal(q, { age: '18-59', years: '3' }, 3)
+    expect(before).toBe(6) // age, years, sat, why, topics, toilet_detail
+    // The relevant count alone goes from 4 to 5 when sat = 5; the expected total stays.
+    expect(progress(q, { age: '18-59', years: '3' }).total).toBe(4)
+    expect(progress(q, { age: '18-59', years: '3', sat: '5' }).total).toBe(5)
+    expect(expectedTotal(q, { age: '18-59', years: '3', sat: '5' }, 3)).toBe(before)
+    // Answers that rule questions out only lower it.
+    expect(expectedTotal(q, { age: '18-59', years: '3', sat: '2' }, 4)).toBe(5)
+    expect(expectedTotal(q, { age: '18-59', years: '3', sat: '2', topics: ['markets'] }, 6)).toBe(4)
   })
 
   it('names the item with a broken expression', () => {

@@ -83,6 +83,11 @@ export interface Complaint {
   resolved_at?: string
   closed_at?: string
   overdue?: boolean
+  /** On the public overdue list: the supervision deadline missed, and whole days since (server clock). */
+  missed_due_at?: string
+  days_overdue?: number
+  /** On the public overdue list: the reporter reopened it; due_at is its new deadline. */
+  reopened?: boolean
   notice_level?: number
   published?: boolean
   supporters?: number

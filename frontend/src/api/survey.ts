@@ -39,6 +39,7 @@ export interface MyUnit {
   target: number
   accepted: number
   submitted: number
+  rejected?: number
   polygon?: GeoJSON.Geometry | null
 }
 

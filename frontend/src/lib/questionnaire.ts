@@ -216,3 +216,25 @@ export function progress(q: Compiled, answers: Answers): { done: number; total: 
   }
   return { done, total }
 }
+
+/**
+ * expectedTotal is how many questions the interview will have, seen from
+ * the question at index `at`: the shown ones so far, and after it every
+ * question that is shown or could still be (its condition reads an answer
+ * not given yet). So the count only falls as skip logic rules questions
+ * out; it never jumps up mid-interview the way the relevant count does.
+ */
+export function expectedTotal(q: Compiled, answers: Answers, at: number): number {
+  const shown = relevantIds(q, answers)
+  const pos = new Map(q.items.map((it, i) => [it.id, i]))
+  let n = 0
+  q.items.forEach((it, i) => {
+    if (kindOf(it.type) === 'note') return
+    if (shown.has(it.id)) n++
+    else if (i > at && it.relevant) {
+      const refs = [...it.relevant.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1].trim())
+      if (refs.some((r) => (pos.get(r) ?? -1) >= at)) n++
+    }
+  })
+  return n
+}

@@ -60,16 +60,42 @@ export async function syncNow(): Promise<SyncReport | null> {
 }
 
 let started = false
-/** startAutoSync syncs now, whenever the browser comes back online, and every 30 s while something waits. */
+let retryTimer: ReturnType<typeof setTimeout> | null = null
+// After the connection returns the first request can still fail (the
+// radio is up before the route is); retry soon rather than at the next tick.
+const RETRY_MS = [2_000, 5_000, 10_000]
+
+const waiting = () => device.records.some((r) => r.state === 'queued')
+
+/** syncSoon syncs now and, while the network still fails, again after short pauses. */
+export async function syncSoon(attempt = 0) {
+  if (retryTimer) clearTimeout(retryTimer)
+  retryTimer = null
+  const r = await syncNow()
+  if ((r === null || r.offline) && navigator.onLine && waiting() && attempt < RETRY_MS.length) {
+    retryTimer = setTimeout(() => void syncSoon(attempt + 1), RETRY_MS[attempt])
+  }
+}
+
+/**
+ * startAutoSync syncs now, the moment the browser is back online, when the
+ * app comes back to the foreground, and every 15 s while something waits.
+ */
 export function startAutoSync() {
   if (started || typeof window === 'undefined') return
   started = true
-  window.addEventListener('online', () => void syncNow())
+  window.addEventListener('online', () => {
+    device.lastReport = null
+    void syncSoon()
+  })
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && navigator.onLine && waiting()) void syncSoon()
+  })
   setInterval(() => {
-    if (navigator.onLine && device.records.some((r) => r.state === 'queued')) void syncNow()
-  }, 30_000)
+    if (navigator.onLine && waiting() && !device.syncing) void syncNow()
+  }, 15_000)
   void refresh().then(() => {
-    if (device.records.some((r) => r.state === 'queued')) void syncNow()
+    if (waiting()) void syncSoon()
   })
 }
 
