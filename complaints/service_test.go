@@ -319,7 +319,7 @@ func TestMemoryListsMatchTheStore(t *testing.T) {
 	if _, err := svc.SeedDemo(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
-	memStore, err := complaintdb.ForMode(ctx, db, store.ModeEmbedded, log)
+	memStore, err := complaintdb.ForMode(ctx, db, store.ModeEmbedded, clk.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}

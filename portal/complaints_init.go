@@ -44,7 +44,7 @@ type complaintsRuntime struct {
 // sets up the outbox channels (the log always; the webhook when
 // configured).
 func (s *Server) initComplaints(ctx context.Context) error {
-	st, err := complaintdb.ForMode(ctx, s.store.DB, s.store.Mode, s.log)
+	st, err := complaintdb.ForMode(ctx, s.store.DB, s.store.Mode, s.now, s.log)
 	if err != nil {
 		return err
 	}

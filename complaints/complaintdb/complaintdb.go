@@ -10,6 +10,11 @@
 // claimed by inserting a document with a unique _id (the event
 // "<case>/<seq>" for a change, "<message>/<attempt>/<slot>" for an outbox
 // delivery), which is atomic on both stores.
+//
+// What differs per store mode is picked in one place, ForMode (mode.go):
+// the write queue and group commit (group.go), the skipped indexes, and on
+// the embedded store the Memory copy (memory.go) with the duplicate-index
+// cells (cells.go) left to it.
 package complaintdb
 
 import (

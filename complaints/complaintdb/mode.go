@@ -29,10 +29,16 @@ import (
 //     write), and stale cells repaired before serving.
 //   - MongoDB: every index, nothing else; stale cells repaired (the data
 //     may come from an embedded store).
-func ForMode(ctx context.Context, db *mongo.Database, mode store.Mode, log *slog.Logger) (complaints.Store, error) {
+//
+// now is the service's clock (the repair indexes the cases of the last
+// complaints.DuplicateWindow before it); nil is time.Now.
+func ForMode(ctx context.Context, db *mongo.Database, mode store.Mode, now func() time.Time, log *slog.Logger) (complaints.Store, error) {
 	s := New(db)
 	if log != nil {
 		s.log = log
+	}
+	if now == nil {
+		now = time.Now
 	}
 	switch mode {
 	case store.ModeEmbedded:
@@ -50,7 +56,7 @@ func ForMode(ctx context.Context, db *mongo.Database, mode store.Mode, log *slog
 	if err := s.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	n, err := s.RepairCells(ctx, time.Now().Add(-complaints.DuplicateWindow))
+	n, err := s.RepairCells(ctx, now().Add(-complaints.DuplicateWindow))
 	if err != nil {
 		return nil, err
 	}
