@@ -393,20 +393,54 @@ func (b *Builder) accumulate(psu, d int32, w float64, vals []float64) {
 		}
 		b.lastKey, b.lastCell = key, c
 	}
+	b.addToCell(c, w, vals, 1)
+}
+
+// addToCell adds k identical rows to cell c's sums.
+func (b *Builder) addToCell(c int32, w float64, vals []float64, k float64) {
 	s := b.sums[int(c)*b.stride : int(c+1)*b.stride]
-	s[0]++
-	s[1] += w
+	s[0] += k
+	s[1] += k * w
 	nv := b.nvar
 	cross := s[2+2*nv:]
-	for k, v := range vals {
-		wv := w * v
-		s[2+k] += wv
-		s[2+nv+k] += wv * v
+	for j, v := range vals {
+		wv := k * w * v
+		s[2+j] += wv
+		s[2+nv+j] += wv * v
 		// Cross products of every pair, for the design effect of ratios.
-		for l := k + 1; l < nv; l++ {
-			cross[pairIndex(nv, k, l)] += wv * vals[l]
+		for l := j + 1; l < nv; l++ {
+			cross[pairIndex(nv, j, l)] += wv * vals[l]
 		}
 	}
+}
+
+// AddN adds n identical rows, as n calls of Add would, but for a clustered
+// uncalibrated design in one step (identical rows share their PSU's cell).
+func (b *Builder) AddN(r Row, n int) error {
+	if n < 1 {
+		return fieldErr("N", ErrInvalid, "got %d rows", n)
+	}
+	if err := b.Add(r); err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	if !b.spec.Clustered || b.rows != nil {
+		for range n - 1 {
+			if err := b.Add(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w := 1.0
+	if !b.spec.Unweighted {
+		w = r.Weight
+	}
+	b.n += n - 1
+	b.addToCell(b.lastCell, w, r.Values, float64(n-1))
+	return nil
 }
 
 // Survey is a finished design with its sums, ready for estimates. Its
