@@ -346,3 +346,59 @@ func (tr transform) back(x float64) float64 {
 	}
 	return x
 }
+
+// DefaultLooks is the number of planned looks of an open round: one after
+// every tenth of its target.
+const DefaultLooks = 10
+
+// DefaultMinRoh is the least intraclass correlation forecasts assume: the
+// sample-size planner's default design effect of 2 at the 67 interviews a
+// community of a typical plan, roh = (deff - 1)/(b - 1).
+const DefaultMinRoh = 1.0 / 66
+
+// MonitorSpec is one estimate of an open round and the round's target.
+type MonitorSpec struct {
+	// Scale is the interval's scale: CILogit for proportions, CIMean for
+	// ratios.
+	Scale CIMethod
+	// Value, SE, N, PSUs and Deff (0 when not valid) describe the
+	// estimate.
+	Value, SE float64
+	N, PSUs   int
+	Deff      float64
+	// DF is the design's degrees of freedom for the domain.
+	DF int
+	// QuantileDF is the df of the interval's quantile: DF for the
+	// proportions' t intervals, 0 for the ratio's z interval.
+	QuantileDF int
+	// Target is the domain's target of accepted interviews.
+	Target int
+	// Threshold is what the rate is compared with.
+	Threshold float64
+	// MinRoh is the least intraclass correlation the forecast assumes.
+	MinRoh float64
+}
+
+// Monitor judges an estimate of an open round at the boundary for its
+// information fraction (N over Target; a target of 0 counts as reached) and
+// forecasts the interviews it needs. The ForecastSpec it used is returned
+// for AllocateNeeded. Errors wrap ErrUndefined when the estimate has no
+// spread to judge by.
+func (s *Sequential) Monitor(sp MonitorSpec) (Interim, Forecast, ForecastSpec, error) {
+	t := 1.0
+	if sp.Target > 0 {
+		t = float64(sp.N) / float64(sp.Target)
+	}
+	in, err := s.InterimVerdict(sp.Scale, sp.Value, sp.SE, sp.QuantileDF, t, sp.Threshold)
+	if err != nil {
+		return Interim{}, Forecast{}, ForecastSpec{}, err
+	}
+	fs := ForecastSpec{Scale: sp.Scale, Value: sp.Value, SE: sp.SE, N: sp.N, PSUs: sp.PSUs, Deff: sp.Deff,
+		DF: sp.DF, MinRoh: sp.MinRoh, Critical: in.Critical, Looks: s.Plan(sp.Target, sp.QuantileDF),
+		Threshold: sp.Threshold, Remaining: max(0, sp.Target-sp.N)}
+	f, err := ForecastNeeded(fs)
+	if err != nil {
+		return Interim{}, Forecast{}, ForecastSpec{}, err
+	}
+	return in, f, fs, nil
+}

@@ -11,7 +11,7 @@ import (
 
 // InterimLooks is the number of planned looks of an open round: one after
 // every tenth of its target of accepted interviews.
-const InterimLooks = 10
+const InterimLooks = stats.DefaultLooks
 
 // interimPlan is the group-sequential plan every open round is judged by.
 var interimPlan = sync.OnceValue(func() *stats.Sequential {
@@ -44,29 +44,27 @@ func (m *monitor) domain(by, level string, threshold float64) *domainMonitor {
 	if m == nil {
 		return nil
 	}
-	dm := &domainMonitor{threshold: threshold}
-	for _, u := range m.round.Plan.Units {
-		if by == ColDistrict && u.District != level || by == ColStreet && u.Street != level {
-			continue
+	dm := &domainMonitor{threshold: threshold, target: m.round.Plan.TargetTotal()}
+	if by != "" {
+		dm.target = 0
+		for _, lt := range m.round.domainTargets(by) {
+			if lt.level == level {
+				dm.target = lt.target
+			}
 		}
-		dm.target += u.Target
 	}
 	return dm
 }
 
 // judge replaces the fixed verdict of est by the group-sequential one at
 // the domain's information fraction (accepted over target) and adds the
-// forecast. scale and df are the interval's: logit and the design's df for
+// forecast. scale and qdf are the interval's: logit and the design's df for
 // proportions, the rate itself and z (df 0) for the ratio.
-func (dm *domainMonitor) judge(est *Estimate, scale stats.CIMethod, df int) error {
+func (dm *domainMonitor) judge(est *Estimate, scale stats.CIMethod, qdf int) error {
 	if dm == nil || !est.HasCI {
 		return nil
 	}
-	t := 1.0
-	if dm.target > 0 {
-		t = float64(est.N) / float64(dm.target)
-	}
-	in, err := interimPlan().InterimVerdict(scale, est.Value, est.SE, df, t, dm.threshold)
+	in, f, _, err := interimPlan().Monitor(monitorSpec(est, scale, qdf, dm.target, dm.threshold))
 	if errors.Is(err, stats.ErrUndefined) {
 		// No spread to judge by (a zero standard error): no verdict.
 		est.Verdict = ""
@@ -76,24 +74,14 @@ func (dm *domainMonitor) judge(est *Estimate, scale stats.CIMethod, df int) erro
 		return fmt.Errorf("results: interim verdict: %w", err)
 	}
 	est.Interim, est.Verdict = in, in.Verdict
-	f, err := stats.ForecastNeeded(forecastSpec(est, scale, df, dm.threshold, dm.target, in.Critical))
-	if err != nil {
-		return fmt.Errorf("results: forecast: %w", err)
-	}
 	est.Forecast, est.Monitored = f, true
 	return nil
 }
 
-// minRoh is the clustering the forecasts assume at least: the planner's
-// default design effect (defaultDeff) at the demo plan's 67 interviews a
-// community, roh = (deff - 1)/(b - 1).
-const minRoh = (defaultDeff - 1) / (67 - 1.0)
-
-// forecastSpec is the forecast's view of an estimate.
-func forecastSpec(est *Estimate, scale stats.CIMethod, df int, threshold float64, target int, critical float64) stats.ForecastSpec {
-	sp := stats.ForecastSpec{Scale: scale, Value: est.Value, SE: est.SE, N: est.N, PSUs: est.PSUs, DF: est.DF,
-		Threshold: threshold, Remaining: max(0, target-est.N), MinRoh: minRoh,
-		Critical: critical, Looks: interimPlan().Plan(target, df)}
+// monitorSpec is the monitor's view of an estimate.
+func monitorSpec(est *Estimate, scale stats.CIMethod, qdf, target int, threshold float64) stats.MonitorSpec {
+	sp := stats.MonitorSpec{Scale: scale, Value: est.Value, SE: est.SE, N: est.N, PSUs: est.PSUs, DF: est.DF,
+		QuantileDF: qdf, Target: target, Threshold: threshold, MinRoh: stats.DefaultMinRoh}
 	if est.DeffValid {
 		sp.Deff = est.Deff
 	}
@@ -157,7 +145,10 @@ func (m *monitor) allocate(sv *stats.Survey, overall []Estimate) ([]Allocation, 
 		if err != nil {
 			return nil, fmt.Errorf("results: allocation: %w", err)
 		}
-		spec := forecastSpec(e, stats.CILogit, e.DF, m.round.Threshold, m.round.Plan.TargetTotal(), e.Interim.Critical)
+		_, _, spec, err := interimPlan().Monitor(monitorSpec(e, stats.CILogit, e.DF, m.round.Plan.TargetTotal(), m.round.Threshold))
+		if err != nil {
+			return nil, fmt.Errorf("results: allocation: %w", err)
+		}
 		plan, err := stats.AllocateNeeded(spec, e.Forecast, states)
 		if err != nil {
 			return nil, fmt.Errorf("results: allocation: %w", err)

@@ -379,11 +379,44 @@ func (r *Round) Reproduce(dataFile, by string) Reproduction {
 		rep.Files[ColAgeGroup+".csv"] = targetsCSV(ColAgeGroup, age)
 		rep.Files[ColSex+".csv"] = targetsCSV(ColSex, sex)
 	}
+	if r.Status == Open {
+		// The interim verdicts and forecasts of an open round.
+		base = append(base, "--forecast", "--target-n", strconv.Itoa(r.Plan.TargetTotal()))
+	}
 	rep.Args = append(rep.Args, base)
 	if by != "" {
-		rep.Args = append(rep.Args, append(append([]string(nil), base...), "--by", by))
+		args := append(append([]string(nil), base...), "--by", by)
+		if r.Status == Open {
+			for _, lv := range r.domainTargets(by) {
+				args = append(args, "--target-n", lv.level+"="+strconv.Itoa(lv.target))
+			}
+		}
+		rep.Args = append(rep.Args, args)
 	}
 	return rep
+}
+
+type levelTarget struct {
+	level  string
+	target int
+}
+
+// domainTargets returns the plan's targets per district or street, sorted.
+func (r *Round) domainTargets(by string) []levelTarget {
+	sum := map[string]int{}
+	for _, u := range r.Plan.Units {
+		lv := u.District
+		if by == ColStreet {
+			lv = u.Street
+		}
+		sum[lv] += u.Target
+	}
+	out := make([]levelTarget, 0, len(sum))
+	for lv, n := range sum {
+		out = append(out, levelTarget{lv, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].level < out[j].level })
+	return out
 }
 
 // targetsCSV renders calibration targets as `portal stats estimate` and
