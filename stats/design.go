@@ -190,6 +190,12 @@ type Builder struct {
 	binary []bool // per variable: every value seen is 0 or 1
 	n      int
 
+	// The previous row's stratum, PSU and domain.
+	lastStratum, lastPSU, lastDomain       int32
+	lastStratumName, lastDomainName        string
+	lastPSUKey                             psuKey
+	lastStratumOK, lastPSUOK, lastDomainOK bool
+
 	rows *rowStore // calibrated designs only
 	done bool
 }
@@ -308,11 +314,17 @@ func (b *Builder) Add(r Row) error {
 		return fieldErr("FPC", ErrFPC, "got %v", r.FPC)
 	}
 
-	h, ok := b.stratumIdx[stratumName]
+	// Rows come grouped by stratum, PSU and domain: the last one's indexes
+	// save the map look-ups.
+	h, ok := b.lastStratum, b.lastStratumOK && stratumName == b.lastStratumName
 	if !ok {
-		h = int32(len(b.strata))
-		b.stratumIdx[stratumName] = h
-		b.strata = append(b.strata, stratumInfo{name: stratumName})
+		h, ok = b.stratumIdx[stratumName]
+		if !ok {
+			h = int32(len(b.strata))
+			b.stratumIdx[stratumName] = h
+			b.strata = append(b.strata, stratumInfo{name: stratumName})
+		}
+		b.lastStratum, b.lastStratumName, b.lastStratumOK = h, stratumName, true
 	}
 	st := &b.strata[h]
 	if b.spec.FPC {
@@ -325,22 +337,30 @@ func (b *Builder) Add(r Row) error {
 	var psu int32
 	if b.spec.Clustered {
 		key := psuKey{h, r.PSU}
-		p, ok := b.psuIdx[key]
+		p, ok := b.lastPSU, b.lastPSUOK && key == b.lastPSUKey
 		if !ok {
-			p = int32(len(b.psuStratum))
-			b.psuIdx[key] = p
-			b.psuStratum = append(b.psuStratum, h)
+			p, ok = b.psuIdx[key]
+			if !ok {
+				p = int32(len(b.psuStratum))
+				b.psuIdx[key] = p
+				b.psuStratum = append(b.psuStratum, h)
+			}
+			b.lastPSU, b.lastPSUKey, b.lastPSUOK = p, key, true
 		}
 		psu = p
 	} else {
 		psu = int32(len(b.psuStratum))
 		b.psuStratum = append(b.psuStratum, h)
 	}
-	d, ok := b.domainIdx[r.Domain]
+	d, ok := b.lastDomain, b.lastDomainOK && r.Domain == b.lastDomainName
 	if !ok {
-		d = int32(len(b.domains))
-		b.domainIdx[r.Domain] = d
-		b.domains = append(b.domains, r.Domain)
+		d, ok = b.domainIdx[r.Domain]
+		if !ok {
+			d = int32(len(b.domains))
+			b.domainIdx[r.Domain] = d
+			b.domains = append(b.domains, r.Domain)
+		}
+		b.lastDomain, b.lastDomainName, b.lastDomainOK = d, r.Domain, true
 	}
 	for k, v := range r.Values {
 		if v != 0 && v != 1 {

@@ -5,6 +5,7 @@
 package estimatecmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -470,11 +471,33 @@ func load(ctx context.Context, o *options) (*stats.Survey, error) {
 	for k, v := range vars {
 		fieldCol[v] = varIdx[k]
 	}
+	// Labels repeat on every row: one string each, and the weight of a
+	// unit's rows is the same text, parsed once.
+	labels := map[string]string{}
+	type lastLabel struct {
+		b []byte
+		s string
+	}
+	last := make([]lastLabel, len(rd.Header()))
+	label := func(col int, f []byte) string {
+		if l := &last[col]; l.b != nil && bytes.Equal(l.b, f) {
+			return l.s
+		}
+		s, ok := labels[string(f)]
+		if !ok {
+			s = string(f)
+			labels[s] = s
+		}
+		last[col] = lastLabel{append(last[col].b[:0], f...), s}
+		return s
+	}
+	var lastW []byte
+	lastWV := 0.0
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		rec, err := rd.Next()
+		rec, err := rd.NextBytes()
 		if err == io.EOF {
 			break
 		}
@@ -485,64 +508,67 @@ func load(ctx context.Context, o *options) (*stats.Survey, error) {
 			return fmt.Errorf("--data: %s: %v", o.data, rd.Errorf(i, err))
 		}
 		if wi >= 0 {
-			w, err := statscsv.ParseFloat(rec[wi])
-			if err != nil {
-				return nil, bad(wi, fmt.Errorf("weight: %w", err))
+			if lastW == nil || !bytes.Equal(rec[wi], lastW) {
+				w, err := statscsv.ParseFloat(string(rec[wi]))
+				if err != nil {
+					return nil, bad(wi, fmt.Errorf("weight: %w", err))
+				}
+				if !(w > 0) {
+					return nil, bad(wi, fmt.Errorf("weight %v: must be positive", w))
+				}
+				lastW, lastWV = append(lastW[:0], rec[wi]...), w
 			}
-			if !(w > 0) {
-				return nil, bad(wi, fmt.Errorf("weight %v: must be positive", w))
-			}
-			row.Weight = w
+			row.Weight = lastWV
 		}
 		if si >= 0 {
-			if statscsv.IsMissing(rec[si]) {
+			if statscsv.IsMissingBytes(rec[si]) {
 				return nil, bad(si, fmt.Errorf("stratum: %w", statscsv.ErrMissing))
 			}
-			row.Stratum = rec[si]
+			row.Stratum = label(si, rec[si])
 		}
 		if ci >= 0 {
-			if statscsv.IsMissing(rec[ci]) {
+			if statscsv.IsMissingBytes(rec[ci]) {
 				return nil, bad(ci, fmt.Errorf("cluster: %w", statscsv.ErrMissing))
 			}
-			row.PSU = rec[ci]
+			row.PSU = label(ci, rec[ci])
 		}
 		if fi >= 0 {
-			v, err := statscsv.ParseFloat(rec[fi])
+			v, err := statscsv.ParseFloat(string(rec[fi]))
 			if err != nil {
 				return nil, bad(fi, fmt.Errorf("fpc: %w", err))
 			}
 			row.FPC = v
 		}
 		if bi >= 0 {
-			if statscsv.IsMissing(rec[bi]) {
+			if statscsv.IsMissingBytes(rec[bi]) {
 				return nil, bad(bi, fmt.Errorf("domain: %w", statscsv.ErrMissing))
 			}
-			row.Domain = rec[bi]
+			row.Domain = label(bi, rec[bi])
 		}
 		for k, i := range varIdx {
-			s := rec[i]
+			f := rec[i]
 			var v float64
-			switch s {
-			case "0":
+			switch {
+			case len(f) == 1 && f[0] == '0':
 				v = 0
-			case "1":
+			case len(f) == 1 && f[0] == '1':
 				v = 1
 			default:
-				v, err = statscsv.ParseFloat(s)
+				v, err = statscsv.ParseFloat(string(f))
 				if err != nil {
 					return nil, bad(i, err)
 				}
 			}
 			if indic[k] && v != 0 && v != 1 {
-				return nil, bad(i, fmt.Errorf("indicator value %s: %w", s, stats.ErrNotIndicator))
+				return nil, bad(i, fmt.Errorf("indicator value %s: %w", f, stats.ErrNotIndicator))
 			}
 			row.Values[k] = v
 		}
 		for k, i := range cellCols {
-			if statscsv.IsMissing(rec[i]) {
+			if statscsv.IsMissingBytes(rec[i]) {
 				return nil, bad(i, fmt.Errorf("calibration cell: %w", statscsv.ErrMissing))
 			}
-			row.Cells[k] = rec[i]
+			row.Cells[k] = label(i, rec[i])
 		}
 		if err := b.Add(row); err != nil {
 			var fe *stats.FieldError
