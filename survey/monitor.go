@@ -66,8 +66,9 @@ func (dm *domainMonitor) judge(est *Estimate, scale stats.CIMethod, qdf int) err
 	}
 	in, f, _, err := interimPlan().Monitor(monitorSpec(est, scale, qdf, dm.target, dm.threshold))
 	if errors.Is(err, stats.ErrUndefined) {
-		// No spread to judge by (a zero standard error): no verdict.
-		est.Verdict = ""
+		// No spread to judge by (a zero standard error): nothing can be
+		// claimed while the round is open.
+		est.Verdict = stats.Inconclusive
 		return nil
 	}
 	if err != nil {

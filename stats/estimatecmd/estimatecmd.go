@@ -722,7 +722,8 @@ func (o *options) monitorSpec(sv *stats.Survey, e stats.Estimate, d stats.Domain
 }
 
 // monitor replaces r's verdict by the interim one and adds the forecast
-// (--forecast); r keeps its fixed one when the estimate has no spread.
+// (--forecast); an estimate without spread is inconclusive while open, as
+// in the portal.
 func (o *options) monitor(r *Row, sv *stats.Survey, e stats.Estimate, d stats.Domain, scale stats.CIMethod, qdf int) error {
 	if !o.forecast {
 		return nil
@@ -730,7 +731,8 @@ func (o *options) monitor(r *Row, sv *stats.Survey, e stats.Estimate, d stats.Do
 	sp := o.monitorSpec(sv, e, d, scale, qdf)
 	in, f, _, err := interimPlan().Monitor(sp)
 	if errors.Is(err, stats.ErrUndefined) {
-		r.Verdict = nil
+		v := string(stats.Inconclusive)
+		r.Verdict = &v
 		return nil
 	}
 	if err != nil {
