@@ -1092,7 +1092,10 @@ type estimateDTO struct {
 	N          int      `json:"n"`
 	DF         int      `json:"df"`
 	PointMeets bool     `json:"point_meets"`
-	Verdict    *string  `json:"verdict"`
+	// Verdict is an open round's interim verdict (see Interim).
+	Verdict  *string      `json:"verdict"`
+	Interim  *interimDTO  `json:"interim,omitempty"`
+	Forecast *forecastDTO `json:"forecast,omitempty"`
 }
 
 type domainDTO struct {
@@ -1116,6 +1119,7 @@ func toEstimates(list []survey.Estimate) map[string]estimateDTO {
 			df := e.Deff
 			d.Deff = &df
 		}
+		d.Interim, d.Forecast = monitorDTOs(e)
 		out[e.Indicator] = d
 	}
 	return out
@@ -1171,7 +1175,8 @@ func (s *Server) roundResults(c *fiber.Ctx) error {
 		"method": msg(languageOf(c),
 			"分层整群设计（层="+string(r.Plan.StratumLevel)+"，初级抽样单元=社区），设计权重=（层内社区数÷有应答的抽中社区数）×（社区居民数÷社区有效答卷数）；泰勒线性化标准误，logit 置信区间（95%），与 R survey 包一致",
 			"stratified cluster design (strata = "+string(r.Plan.StratumLevel)+", PSU = community); design weight = (communities in stratum / responding sampled communities) x (residents / accepted interviews in the community); Taylor-linearised SE, logit 95% CI, as R's survey package"),
-		"reproduce": fiber.Map{"files": files, "args": rep.Args, "commands": shell},
+		"reproduce":  fiber.Map{"files": files, "args": rep.Args, "commands": shell},
+		"allocation": toAllocations(&r, res.Allocation),
 	}
 	if r.PreviousRoundID != "" {
 		if prev, err := s.Survey.Round(ctx, r.PreviousRoundID); err == nil {

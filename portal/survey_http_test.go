@@ -426,7 +426,26 @@ func checkReproduce(t *testing.T, srv *portaltest.Server, tok, by string, wantN 
 			if e.Deff != nil {
 				close("deff", r["deff"].(float64), *e.Deff)
 			}
+			// An open round's interim verdict and forecast: the command's
+			// --forecast prints the same.
+			fc, monitored := r["forecast"].(map[string]any)
+			if monitored != (e.Forecast != nil) || monitored != (portaltest.Lookup(res, "status") == "open") {
+				t.Fatalf("%s %s: portal forecast %v, estimate forecast %v, round %v", where, ind, r["forecast"], e.Forecast, portaltest.Lookup(res, "status"))
+			}
+			if monitored {
+				want := any(nil)
+				if e.Forecast.Needed != nil {
+					want = float64(*e.Forecast.Needed)
+				}
+				if fc["needed"] != want || fc["reachable"] != e.Forecast.Reachable || fc["too_early"] != e.Forecast.TooEarly {
+					t.Errorf("%s %s forecast: portal %v, estimate %+v", where, ind, fc, *e.Forecast)
+				}
+				close("interim.ci_low", portaltest.Lookup(r, "interim.ci_low").(float64), e.Interim.CILow)
+			}
 		}
+	}
+	if _, ok := res["allocation"].([]any); !ok {
+		t.Fatalf("results have no allocation list: %v", res["allocation"])
 	}
 	compare("overall", portaltest.Lookup(res, "overall").(map[string]any), "")
 	domains := portaltest.Lookup(res, "domains").([]any)

@@ -190,6 +190,12 @@ type Builder struct {
 	binary []bool // per variable: every value seen is 0 or 1
 	n      int
 
+	// The previous row's stratum, PSU and domain.
+	lastStratum, lastPSU, lastDomain       int32
+	lastStratumName, lastDomainName        string
+	lastPSUKey                             psuKey
+	lastStratumOK, lastPSUOK, lastDomainOK bool
+
 	rows *rowStore // calibrated designs only
 	done bool
 }
@@ -308,11 +314,17 @@ func (b *Builder) Add(r Row) error {
 		return fieldErr("FPC", ErrFPC, "got %v", r.FPC)
 	}
 
-	h, ok := b.stratumIdx[stratumName]
+	// Rows come grouped by stratum, PSU and domain: the last one's indexes
+	// save the map look-ups.
+	h, ok := b.lastStratum, b.lastStratumOK && stratumName == b.lastStratumName
 	if !ok {
-		h = int32(len(b.strata))
-		b.stratumIdx[stratumName] = h
-		b.strata = append(b.strata, stratumInfo{name: stratumName})
+		h, ok = b.stratumIdx[stratumName]
+		if !ok {
+			h = int32(len(b.strata))
+			b.stratumIdx[stratumName] = h
+			b.strata = append(b.strata, stratumInfo{name: stratumName})
+		}
+		b.lastStratum, b.lastStratumName, b.lastStratumOK = h, stratumName, true
 	}
 	st := &b.strata[h]
 	if b.spec.FPC {
@@ -325,22 +337,30 @@ func (b *Builder) Add(r Row) error {
 	var psu int32
 	if b.spec.Clustered {
 		key := psuKey{h, r.PSU}
-		p, ok := b.psuIdx[key]
+		p, ok := b.lastPSU, b.lastPSUOK && key == b.lastPSUKey
 		if !ok {
-			p = int32(len(b.psuStratum))
-			b.psuIdx[key] = p
-			b.psuStratum = append(b.psuStratum, h)
+			p, ok = b.psuIdx[key]
+			if !ok {
+				p = int32(len(b.psuStratum))
+				b.psuIdx[key] = p
+				b.psuStratum = append(b.psuStratum, h)
+			}
+			b.lastPSU, b.lastPSUKey, b.lastPSUOK = p, key, true
 		}
 		psu = p
 	} else {
 		psu = int32(len(b.psuStratum))
 		b.psuStratum = append(b.psuStratum, h)
 	}
-	d, ok := b.domainIdx[r.Domain]
+	d, ok := b.lastDomain, b.lastDomainOK && r.Domain == b.lastDomainName
 	if !ok {
-		d = int32(len(b.domains))
-		b.domainIdx[r.Domain] = d
-		b.domains = append(b.domains, r.Domain)
+		d, ok = b.domainIdx[r.Domain]
+		if !ok {
+			d = int32(len(b.domains))
+			b.domainIdx[r.Domain] = d
+			b.domains = append(b.domains, r.Domain)
+		}
+		b.lastDomain, b.lastDomainName, b.lastDomainOK = d, r.Domain, true
 	}
 	for k, v := range r.Values {
 		if v != 0 && v != 1 {
@@ -393,20 +413,54 @@ func (b *Builder) accumulate(psu, d int32, w float64, vals []float64) {
 		}
 		b.lastKey, b.lastCell = key, c
 	}
+	b.addToCell(c, w, vals, 1)
+}
+
+// addToCell adds k identical rows to cell c's sums.
+func (b *Builder) addToCell(c int32, w float64, vals []float64, k float64) {
 	s := b.sums[int(c)*b.stride : int(c+1)*b.stride]
-	s[0]++
-	s[1] += w
+	s[0] += k
+	s[1] += k * w
 	nv := b.nvar
 	cross := s[2+2*nv:]
-	for k, v := range vals {
-		wv := w * v
-		s[2+k] += wv
-		s[2+nv+k] += wv * v
+	for j, v := range vals {
+		wv := k * w * v
+		s[2+j] += wv
+		s[2+nv+j] += wv * v
 		// Cross products of every pair, for the design effect of ratios.
-		for l := k + 1; l < nv; l++ {
-			cross[pairIndex(nv, k, l)] += wv * vals[l]
+		for l := j + 1; l < nv; l++ {
+			cross[pairIndex(nv, j, l)] += wv * vals[l]
 		}
 	}
+}
+
+// AddN adds n identical rows, as n calls of Add would, but for a clustered
+// uncalibrated design in one step (identical rows share their PSU's cell).
+func (b *Builder) AddN(r Row, n int) error {
+	if n < 1 {
+		return fieldErr("N", ErrInvalid, "got %d rows", n)
+	}
+	if err := b.Add(r); err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	if !b.spec.Clustered || b.rows != nil {
+		for range n - 1 {
+			if err := b.Add(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w := 1.0
+	if !b.spec.Unweighted {
+		w = r.Weight
+	}
+	b.n += n - 1
+	b.addToCell(b.lastCell, w, r.Values, float64(n-1))
+	return nil
 }
 
 // Survey is a finished design with its sums, ready for estimates. Its

@@ -49,6 +49,8 @@ type Estimate struct {
 	DF int
 	// N is the number of rows the estimate covers.
 	N int
+	// PSUs is the number of PSUs with rows in the estimate's scope.
+	PSUs int
 	// DesignRows is nrow() of the design R would use for the domain: the
 	// domain's rows for uncalibrated designs (R subsets them), all rows
 	// for calibrated ones (R zeroes weights instead). svyciprop's beta
@@ -64,17 +66,18 @@ type scope struct {
 	n       int
 	df      int
 	rows    int
+	psus    int
 }
 
 func (s *Survey) scope(d Domain) (scope, error) {
 	if !d.sub {
-		return scope{d: -1, n: s.n, df: len(s.psuStratum) - len(s.strata), rows: s.n}, nil
+		return scope{d: -1, n: s.n, df: len(s.psuStratum) - len(s.strata), rows: s.n, psus: len(s.psuStratum)}, nil
 	}
 	di, ok := s.domainIdx[d.level]
 	if !ok || s.domN[di] == 0 {
 		return scope{}, fmt.Errorf("%w: %q", ErrEmptyDomain, d.level)
 	}
-	sc := scope{d: di, cells: s.domCells[di], n: s.domN[di], df: s.domPSUs[di] - s.domNStr[di], rows: s.domN[di]}
+	sc := scope{d: di, cells: s.domCells[di], n: s.domN[di], df: s.domPSUs[di] - s.domNStr[di], rows: s.domN[di], psus: s.domPSUs[di]}
 	if s.cal == nil {
 		// R drops the other rows, so strata without domain rows vanish.
 		sc.present = s.domStrata[di]
@@ -196,7 +199,7 @@ func (s *Survey) Mean(variable string, d Domain) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	e := Estimate{Value: mean, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows}
+	e := Estimate{Value: mean, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows, PSUs: sc.psus}
 	// svyvar: n/(n-1) * weighted mean of squared deviations; then the SRS
 	// variance of a mean without replacement from a population of sum(w).
 	n := float64(sc.n)
@@ -227,7 +230,7 @@ func (s *Survey) Total(variable string, d Domain) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	e := Estimate{Value: wy, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows}
+	e := Estimate{Value: wy, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows, PSUs: sc.psus}
 	n := float64(sc.n)
 	if sc.n > 1 && w > n {
 		mean := wy / w
@@ -292,7 +295,7 @@ func (s *Survey) Ratio(num, den string, d Domain) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	e := Estimate{Value: r, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows}
+	e := Estimate{Value: r, Var: v, SE: math.Sqrt(v), DF: sc.df, N: sc.n, DesignRows: sc.rows, PSUs: sc.psus}
 	n := float64(sc.n)
 	if sc.n > 1 && w > n {
 		// r has weighted mean zero, so its svyvar is n/(n-1) times the

@@ -60,17 +60,28 @@ type Estimate struct {
 	SE        float64
 	// HasCI is false when R gives no interval (a rate of 0 or 1, no
 	// degrees of freedom).
-	HasCI      bool
-	CILow      float64
-	CIHigh     float64
-	Deff       float64
-	DeffValid  bool
-	N          int
-	DF         int
+	HasCI     bool
+	CILow     float64
+	CIHigh    float64
+	Deff      float64
+	DeffValid bool
+	N         int
+	DF        int
+	// PSUs is the number of communities with accepted interviews.
+	PSUs       int
 	PointMeets bool
 	// Verdict against the threshold: meets, below, inconclusive; ""
-	// without an interval.
+	// without an interval. While the round is open it is Interim's verdict
+	// (the group-sequential boundary), once closed the fixed interval's.
 	Verdict stats.Verdict
+	// Monitored reports that Interim and Forecast are set: the round is
+	// open and the estimate has an interval.
+	Monitored bool
+	// Interim is the group-sequential verdict of an open round.
+	Interim stats.Interim
+	// Forecast is how many more interviews the domain needs for a
+	// decisive verdict.
+	Forecast stats.Forecast
 }
 
 // DomainResult holds the estimates of one domain.
@@ -88,6 +99,10 @@ type Results struct {
 	Calibrated bool
 	Overall    []Estimate
 	Domains    []DomainResult
+	// Allocation is, per proportion indicator of an open round whose
+	// city-wide verdict is not yet decisive, where the interviews it needs
+	// are cheapest.
+	Allocation []Allocation
 }
 
 // ByLevels are the supported domain variables of results.
@@ -121,21 +136,52 @@ func (s *Service) Results(ctx context.Context, r *Round, by string) (*Results, e
 	if !validBy(by) {
 		return nil, apperr.Field("by", "must be district, street or empty")
 	}
-	sv, err := s.buildSurvey(ctx, r, by)
+	// One grouped read: identical rows of a unit are interchangeable (a
+	// unit's rows share one weight), so the store sends a few thousand
+	// groups instead of every response, and the accepted counts behind the
+	// weights come from the same read as the rows.
+	var groups []RowGroup
+	if err := s.store.EachAcceptedGroup(ctx, r.ID, func(g RowGroup) error {
+		groups = append(groups, g)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return ResultsOf(r, by, groups)
+}
+
+// ResultsOf estimates the round's rates from its accepted responses given
+// as groups, as Results does after reading them: the fixed verdicts of a
+// closed round; for an open one the interim verdicts, forecasts and the
+// allocation of the interviews still needed.
+func ResultsOf(r *Round, by string, groups []RowGroup) (*Results, error) {
+	if !validBy(by) {
+		return nil, apperr.Field("by", "must be district, street or empty")
+	}
+	sv, accepted, err := buildSurvey(r, by, groups)
 	if err != nil {
 		return nil, err
 	}
 	res := &Results{RoundID: r.ID, Threshold: r.Threshold, By: by, Design: sv.Info(), Calibrated: sv.Calibrated()}
-	if res.Overall, err = estimates(sv, stats.Overall, r.Threshold); err != nil {
+	var mon *monitor
+	if r.Status == Open {
+		mon = &monitor{round: r, accepted: accepted}
+	}
+	if res.Overall, err = estimates(sv, stats.Overall, r.Threshold, mon.domain("", "", r.Threshold)); err != nil {
 		return nil, err
 	}
 	if by != "" {
 		for _, lv := range sv.Domains() {
-			est, err := estimates(sv, stats.InDomain(lv), r.Threshold)
+			est, err := estimates(sv, stats.InDomain(lv), r.Threshold, mon.domain(by, lv, r.Threshold))
 			if err != nil {
 				return nil, fmt.Errorf("domain %s: %w", lv, err)
 			}
 			res.Domains = append(res.Domains, DomainResult{Domain: lv, Estimates: est})
+		}
+	}
+	if mon != nil {
+		if res.Allocation, err = mon.allocate(sv, res.Overall); err != nil {
+			return nil, err
 		}
 	}
 	return res, nil
@@ -163,24 +209,13 @@ var errCountsMoved = errors.New("accepted counts changed while reading")
 // ErrNoData means a round has no accepted response to estimate from.
 var ErrNoData = apperr.New(apperr.Conflict, "the round has no accepted responses yet")
 
-func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.Survey, error) {
-	// One grouped read: identical rows of a unit are interchangeable (a
-	// unit's rows share one weight), so the store sends a few thousand
-	// groups instead of every response, and the accepted counts behind the
-	// weights come from the same read as the rows.
-	var groups []RowGroup
-	if err := s.store.EachAcceptedGroup(ctx, r.ID, func(g RowGroup) error {
-		groups = append(groups, g)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
+func buildSurvey(r *Round, by string, groups []RowGroup) (*stats.Survey, map[string]int, error) {
 	accepted := map[string]int{}
 	for _, g := range groups {
 		accepted[g.Unit] += g.N
 	}
 	if len(accepted) == 0 {
-		return nil, ErrNoData
+		return nil, nil, ErrNoData
 	}
 	units := make(map[string]Unit, len(r.Plan.Units))
 	for _, u := range r.Plan.Units {
@@ -188,12 +223,12 @@ func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.
 	}
 	b, err := stats.NewBuilder(r.statsSpec())
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		return nil, nil, fmt.Errorf("results: %w", err)
 	}
 	for _, g := range groups {
 		w, ok := DesignWeight(&r.Plan, g.Unit, accepted)
 		if !ok {
-			return nil, fmt.Errorf("results: accepted responses in unit %s, which is not in the plan", g.Unit)
+			return nil, nil, fmt.Errorf("results: accepted responses in unit %s, which is not in the plan", g.Unit)
 		}
 		x := row{unit: g.Unit, district: g.District, street: units[g.Unit].Street, stratum: g.Stratum, ageGroup: g.AgeGroup, sex: g.Sex}
 		sr := stats.Row{Weight: w, Stratum: g.Stratum, PSU: g.Unit,
@@ -205,17 +240,18 @@ func (s *Service) buildSurvey(ctx context.Context, r *Round, by string) (*stats.
 			sr.Domain = x.street
 		}
 		sr.Cells = r.cells(x)
-		for k := 0; k < g.N; k++ {
-			if err := b.Add(sr); err != nil {
-				return nil, fmt.Errorf("results: unit %s: %w", g.Unit, err)
-			}
+		if g.N <= 0 {
+			continue
+		}
+		if err := b.AddN(sr, g.N); err != nil {
+			return nil, nil, fmt.Errorf("results: unit %s: %w", g.Unit, err)
 		}
 	}
 	sv, err := b.Build()
 	if err != nil {
-		return nil, statsError(err)
+		return nil, nil, statsError(err)
 	}
-	return sv, nil
+	return sv, accepted, nil
 }
 
 // statsError turns design problems the data can cause into conflicts the
@@ -257,7 +293,7 @@ func (r *Round) cells(x row) []string {
 	return nil
 }
 
-func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate, error) {
+func estimates(sv *stats.Survey, d stats.Domain, threshold float64, mon *domainMonitor) ([]Estimate, error) {
 	var out []Estimate
 	for _, ind := range []struct{ name, col string }{{IndSatisfaction, ColSatisfied}, {IndAwareness, ColAware}} {
 		e, iv, err := sv.Proportion(ind.col, d, ciMethod, ciLevel)
@@ -271,7 +307,7 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 			if err != nil {
 				return nil, statsError(err)
 			}
-			est.Value, est.SE, est.N, est.DF = e.Value, e.SE, e.N, e.DF
+			est.Value, est.SE, est.N, est.DF, est.PSUs = e.Value, e.SE, e.N, e.DF, e.PSUs
 			est.Deff, est.DeffValid = e.Deff, e.DeffValid
 			est.PointMeets = e.Value >= threshold
 			out = append(out, est)
@@ -280,17 +316,20 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 			return nil, statsError(err)
 		}
 		j := stats.Judge(e.Value, iv, threshold)
-		est.Value, est.SE, est.N, est.DF = e.Value, e.SE, e.N, e.DF
+		est.Value, est.SE, est.N, est.DF, est.PSUs = e.Value, e.SE, e.N, e.DF, e.PSUs
 		est.HasCI, est.CILow, est.CIHigh = true, iv.Low, iv.High
 		est.Deff, est.DeffValid = e.Deff, e.DeffValid
 		est.PointMeets, est.Verdict = j.PointMeets, j.Verdict
+		if err := mon.judge(&est, stats.CILogit, est.DF); err != nil {
+			return nil, err
+		}
 		out = append(out, est)
 	}
 	e, err := sv.Ratio(ColCorrect, ColAnswered, d)
 	if err != nil {
 		return nil, statsError(err)
 	}
-	est := Estimate{Indicator: IndAwarenessItems, Value: e.Value, SE: e.SE, N: e.N, DF: e.DF, PointMeets: e.Value >= threshold,
+	est := Estimate{Indicator: IndAwarenessItems, Value: e.Value, SE: e.SE, N: e.N, DF: e.DF, PSUs: e.PSUs, PointMeets: e.Value >= threshold,
 		Deff: e.Deff, DeffValid: e.DeffValid}
 	// The ratio's interval is confint(svyratio(...))'s Wald interval, as
 	// `portal stats estimate --ratio` reports it.
@@ -300,6 +339,10 @@ func estimates(sv *stats.Survey, d stats.Domain, threshold float64) ([]Estimate,
 		est.PointMeets = j.PointMeets
 		if stats.RatioJudgeable(e) {
 			est.Verdict = j.Verdict
+			// The ratio's interval uses z, whatever the degrees of freedom.
+			if err := mon.judge(&est, stats.CIMean, 0); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out = append(out, est)
@@ -336,11 +379,44 @@ func (r *Round) Reproduce(dataFile, by string) Reproduction {
 		rep.Files[ColAgeGroup+".csv"] = targetsCSV(ColAgeGroup, age)
 		rep.Files[ColSex+".csv"] = targetsCSV(ColSex, sex)
 	}
+	if r.Status == Open {
+		// The interim verdicts and forecasts of an open round.
+		base = append(base, "--forecast", "--target-n", strconv.Itoa(r.Plan.TargetTotal()))
+	}
 	rep.Args = append(rep.Args, base)
 	if by != "" {
-		rep.Args = append(rep.Args, append(append([]string(nil), base...), "--by", by))
+		args := append(append([]string(nil), base...), "--by", by)
+		if r.Status == Open {
+			for _, lv := range r.domainTargets(by) {
+				args = append(args, "--target-n", lv.level+"="+strconv.Itoa(lv.target))
+			}
+		}
+		rep.Args = append(rep.Args, args)
 	}
 	return rep
+}
+
+type levelTarget struct {
+	level  string
+	target int
+}
+
+// domainTargets returns the plan's targets per district or street, sorted.
+func (r *Round) domainTargets(by string) []levelTarget {
+	sum := map[string]int{}
+	for _, u := range r.Plan.Units {
+		lv := u.District
+		if by == ColStreet {
+			lv = u.Street
+		}
+		sum[lv] += u.Target
+	}
+	out := make([]levelTarget, 0, len(sum))
+	for lv, n := range sum {
+		out = append(out, levelTarget{lv, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].level < out[j].level })
+	return out
 }
 
 // targetsCSV renders calibration targets as `portal stats estimate` and

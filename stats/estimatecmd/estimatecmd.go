@@ -5,6 +5,7 @@
 package estimatecmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,8 +14,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"cleancity/stats"
@@ -30,6 +34,12 @@ const usage = `usage: portal stats estimate --data FILE.csv [--format json|table
   [--lonely-psu fail|remove|certainty|adjust|average]   (default fail)
   [--poststratify COL=FILE.csv]   FILE: columns COL,Freq
   [--rake COL=FILE.csv]...        one per margin; FILE: columns COL,Freq
+  [--forecast --target-n N [--target-n LEVEL=N]...]
+                                  an open round with a target of N accepted
+                                  interviews (per --by level: LEVEL=N, else
+                                  its share of N as now): interim verdicts at
+                                  the group-sequential boundary, interviews
+                                  needed, allocation over --strata
 `
 
 // Rake cases are computed to convergence, as the R reference does with
@@ -55,6 +65,10 @@ type options struct {
 	ratioPairs                [][2]string
 	calibCols                 []string
 	calibrations              []stats.Calibration
+	forecast                  bool
+	targets                   multi
+	targetN                   int
+	domainTargets             map[string]int
 }
 
 // Output is the JSON document the command prints.
@@ -63,6 +77,68 @@ type Output struct {
 	Design Design `json:"design"`
 	// Estimates has one entry per indicator (or ratio) and domain.
 	Estimates []Row `json:"estimates"`
+	// Overall has the overall estimates when --by asks for domains, from
+	// the same pass over the file.
+	Overall []Row `json:"overall,omitempty"`
+	// Allocation (--forecast with --strata) says, per indicator whose
+	// overall interim verdict is not yet decisive, how to split the
+	// interviews it needs across strata.
+	Allocation []Allocation `json:"allocation,omitempty"`
+}
+
+// Interim is a row's group-sequential verdict (--forecast).
+type Interim struct {
+	// Look is the planned look the analysis falls in, of Looks.
+	Look  int `json:"look"`
+	Looks int `json:"looks"`
+	// Fraction is accepted interviews over the target.
+	Fraction float64 `json:"fraction"`
+	// Critical is the boundary (t on the design df; z for ratios).
+	Critical float64 `json:"critical"`
+	// CILow and CIHigh are the interval the verdict compares.
+	CILow  float64 `json:"ci_low"`
+	CIHigh float64 `json:"ci_high"`
+}
+
+// Forecast is how many more interviews a row needs (--forecast).
+type Forecast struct {
+	// Toward is the verdict the estimate points to (meets or below).
+	Toward string `json:"toward"`
+	// Target is the domain's target of accepted interviews.
+	Target int `json:"target"`
+	// Needed is the further accepted interviews for a decisive verdict
+	// with probability Assurance; null when none can give it.
+	Needed *int `json:"needed"`
+	// NeededIfUnchanged is the count if the estimate stays as it is.
+	NeededIfUnchanged *int    `json:"needed_if_unchanged"`
+	Assurance         float64 `json:"assurance"`
+	// Reachable reports Needed <= Remaining.
+	Reachable bool `json:"reachable"`
+	Remaining int  `json:"remaining"`
+	// TooEarly: too few interviews per PSU to forecast; EarlyMore are
+	// needed first.
+	TooEarly  bool `json:"too_early"`
+	EarlyMore int  `json:"early_more,omitempty"`
+}
+
+// Allocation is the cheapest split over strata of the interviews an
+// indicator's overall verdict needs.
+type Allocation struct {
+	Indicator string `json:"indicator"`
+	// Needed is the allocation's total; NeededAsNow the forecast's
+	// count with interviews spread as so far.
+	Needed      int  `json:"needed"`
+	NeededAsNow int  `json:"needed_as_now"`
+	Remaining   int  `json:"remaining"`
+	Reachable   bool `json:"reachable"`
+	// Strata has one entry per stratum, sorted.
+	Strata []StratumMore `json:"strata"`
+}
+
+// StratumMore is one stratum's further interviews.
+type StratumMore struct {
+	Stratum string `json:"stratum"`
+	More    int    `json:"more"`
 }
 
 // Design is the "design" object of the output.
@@ -98,8 +174,12 @@ type Row struct {
 	Threshold float64 `json:"threshold"`
 	// PointMeets reports estimate >= threshold.
 	PointMeets bool `json:"point_meets"`
-	// Verdict is meets, below or inconclusive.
+	// Verdict is meets, below or inconclusive; with --forecast the
+	// interim verdict.
 	Verdict *string `json:"verdict"`
+	// Interim and Forecast are set with --forecast.
+	Interim  *Interim  `json:"interim,omitempty"`
+	Forecast *Forecast `json:"forecast,omitempty"`
 }
 
 // Run executes `portal stats estimate` with args (the words after
@@ -150,7 +230,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	lonely := fs.String("lonely-psu", "fail", "lonely PSU policy")
 	fs.StringVar(&o.poststratify, "poststratify", "", "COL=FILE.csv")
 	fs.Var(&o.rakes, "rake", "COL=FILE.csv (repeatable)")
+	fs.BoolVar(&o.forecast, "forecast", false, "interim verdicts and forecasts of an open round")
+	fs.Var(&o.targets, "target-n", "the round's target N, or LEVEL=N for a --by level (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := o.parseTargets(); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -208,6 +293,41 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		o.calibrations = append(o.calibrations, rk)
 	}
 	return o, nil
+}
+
+// parseTargets reads --target-n: one plain N, and LEVEL=N per domain.
+func (o *options) parseTargets() error {
+	o.domainTargets = map[string]int{}
+	for _, v := range o.targets {
+		lv, num, isDomain := strings.Cut(v, "=")
+		if !isDomain {
+			num = v
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		if err != nil || n < 1 || n > 1e9 {
+			return fmt.Errorf("--target-n: %q must be a whole number of interviews (1 or more), or LEVEL=N", v)
+		}
+		switch {
+		case !isDomain && o.targetN != 0:
+			return fmt.Errorf("--target-n: the round's target is given twice (%d and %d)", o.targetN, n)
+		case !isDomain:
+			o.targetN = n
+		case o.by == "":
+			return fmt.Errorf("--target-n: %q is a domain's target, which needs --by", v)
+		default:
+			if _, dup := o.domainTargets[lv]; dup {
+				return fmt.Errorf("--target-n: level %q given twice", lv)
+			}
+			o.domainTargets[lv] = n
+		}
+	}
+	switch {
+	case o.forecast && o.targetN == 0:
+		return errors.New("--target-n: --forecast needs the round's target of accepted interviews")
+	case !o.forecast && len(o.targets) > 0:
+		return errors.New("--target-n: only with --forecast")
+	}
+	return nil
 }
 
 func readMargin(flagName, v string) (stats.Margin, string, error) {
@@ -351,11 +471,33 @@ func load(ctx context.Context, o *options) (*stats.Survey, error) {
 	for k, v := range vars {
 		fieldCol[v] = varIdx[k]
 	}
+	// Labels repeat on every row: one string each, and the weight of a
+	// unit's rows is the same text, parsed once.
+	labels := map[string]string{}
+	type lastLabel struct {
+		b []byte
+		s string
+	}
+	last := make([]lastLabel, len(rd.Header()))
+	label := func(col int, f []byte) string {
+		if l := &last[col]; l.b != nil && bytes.Equal(l.b, f) {
+			return l.s
+		}
+		s, ok := labels[string(f)]
+		if !ok {
+			s = string(f)
+			labels[s] = s
+		}
+		last[col] = lastLabel{append(last[col].b[:0], f...), s}
+		return s
+	}
+	var lastW []byte
+	lastWV := 0.0
 	for n := 0; ; n++ {
 		if n&0xffff == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		rec, err := rd.Next()
+		rec, err := rd.NextBytes()
 		if err == io.EOF {
 			break
 		}
@@ -366,64 +508,67 @@ func load(ctx context.Context, o *options) (*stats.Survey, error) {
 			return fmt.Errorf("--data: %s: %v", o.data, rd.Errorf(i, err))
 		}
 		if wi >= 0 {
-			w, err := statscsv.ParseFloat(rec[wi])
-			if err != nil {
-				return nil, bad(wi, fmt.Errorf("weight: %w", err))
+			if lastW == nil || !bytes.Equal(rec[wi], lastW) {
+				w, err := statscsv.ParseFloat(string(rec[wi]))
+				if err != nil {
+					return nil, bad(wi, fmt.Errorf("weight: %w", err))
+				}
+				if !(w > 0) {
+					return nil, bad(wi, fmt.Errorf("weight %v: must be positive", w))
+				}
+				lastW, lastWV = append(lastW[:0], rec[wi]...), w
 			}
-			if !(w > 0) {
-				return nil, bad(wi, fmt.Errorf("weight %v: must be positive", w))
-			}
-			row.Weight = w
+			row.Weight = lastWV
 		}
 		if si >= 0 {
-			if statscsv.IsMissing(rec[si]) {
+			if statscsv.IsMissingBytes(rec[si]) {
 				return nil, bad(si, fmt.Errorf("stratum: %w", statscsv.ErrMissing))
 			}
-			row.Stratum = rec[si]
+			row.Stratum = label(si, rec[si])
 		}
 		if ci >= 0 {
-			if statscsv.IsMissing(rec[ci]) {
+			if statscsv.IsMissingBytes(rec[ci]) {
 				return nil, bad(ci, fmt.Errorf("cluster: %w", statscsv.ErrMissing))
 			}
-			row.PSU = rec[ci]
+			row.PSU = label(ci, rec[ci])
 		}
 		if fi >= 0 {
-			v, err := statscsv.ParseFloat(rec[fi])
+			v, err := statscsv.ParseFloat(string(rec[fi]))
 			if err != nil {
 				return nil, bad(fi, fmt.Errorf("fpc: %w", err))
 			}
 			row.FPC = v
 		}
 		if bi >= 0 {
-			if statscsv.IsMissing(rec[bi]) {
+			if statscsv.IsMissingBytes(rec[bi]) {
 				return nil, bad(bi, fmt.Errorf("domain: %w", statscsv.ErrMissing))
 			}
-			row.Domain = rec[bi]
+			row.Domain = label(bi, rec[bi])
 		}
 		for k, i := range varIdx {
-			s := rec[i]
+			f := rec[i]
 			var v float64
-			switch s {
-			case "0":
+			switch {
+			case len(f) == 1 && f[0] == '0':
 				v = 0
-			case "1":
+			case len(f) == 1 && f[0] == '1':
 				v = 1
 			default:
-				v, err = statscsv.ParseFloat(s)
+				v, err = statscsv.ParseFloat(string(f))
 				if err != nil {
 					return nil, bad(i, err)
 				}
 			}
 			if indic[k] && v != 0 && v != 1 {
-				return nil, bad(i, fmt.Errorf("indicator value %s: %w", s, stats.ErrNotIndicator))
+				return nil, bad(i, fmt.Errorf("indicator value %s: %w", f, stats.ErrNotIndicator))
 			}
 			row.Values[k] = v
 		}
 		for k, i := range cellCols {
-			if statscsv.IsMissing(rec[i]) {
+			if statscsv.IsMissingBytes(rec[i]) {
 				return nil, bad(i, fmt.Errorf("calibration cell: %w", statscsv.ErrMissing))
 			}
-			row.Cells[k] = rec[i]
+			row.Cells[k] = label(i, rec[i])
 		}
 		if err := b.Add(row); err != nil {
 			var fe *stats.FieldError
@@ -442,19 +587,63 @@ func load(ctx context.Context, o *options) (*stats.Survey, error) {
 	return sv, nil
 }
 
-// report computes the estimates the flags ask for.
+// report computes the estimates the flags ask for, the overall ones too
+// when --by asks for domains.
 func report(sv *stats.Survey, o *options) (*Output, error) {
 	info := sv.Info()
 	out := &Output{Design: Design{N: info.N, Strata: info.Strata, PSUs: info.PSUs, DF: info.DF}, Estimates: []Row{}}
-	domains := []stats.Domain{stats.Overall}
-	if o.by != "" {
-		domains = domains[:0]
+	if o.by == "" {
+		rows, err := rowsFor(sv, o, []stats.Domain{stats.Overall})
+		if err != nil {
+			return nil, err
+		}
+		out.Estimates = rows
+	} else {
+		var domains []stats.Domain
 		for _, lv := range sv.Domains() {
 			domains = append(domains, stats.InDomain(lv))
 		}
+		for lv := range o.domainTargets {
+			if !slices.Contains(sv.Domains(), lv) {
+				return nil, fmt.Errorf("--target-n: no --by level %q in the data", lv)
+			}
+		}
+		rows, err := rowsFor(sv, o, domains)
+		if err != nil {
+			return nil, err
+		}
+		out.Estimates = rows
+		if out.Overall, err = rowsFor(sv, o, []stats.Domain{stats.Overall}); err != nil {
+			return nil, err
+		}
 	}
+	if o.forecast && o.strata != "" {
+		overall := out.Estimates
+		if o.by != "" {
+			overall = out.Overall
+		}
+		var err error
+		if out.Allocation, err = allocate(sv, o, overall); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// interimPlan is the group-sequential plan of --forecast, the portal's.
+var interimPlan = sync.OnceValue(func() *stats.Sequential {
+	s, err := stats.NewSequential(stats.DefaultLooks, 0.95)
+	if err != nil {
+		panic(err) // constant arguments
+	}
+	return s
+})
+
+// rowsFor estimates every indicator and ratio over the domains.
+func rowsFor(sv *stats.Survey, o *options, domains []stats.Domain) ([]Row, error) {
+	var out []Row
 	where := func(name string, d stats.Domain) string {
-		if o.by == "" {
+		if d == stats.Overall {
 			return name
 		}
 		return fmt.Sprintf("%s in domain %q", name, d.String())
@@ -473,7 +662,10 @@ func report(sv *stats.Survey, o *options) (*Output, error) {
 			if e.DeffValid {
 				r.Deff = ptr(e.Deff)
 			}
-			out.Estimates = append(out.Estimates, r)
+			if err := o.monitor(&r, sv, e, d, stats.CILogit, e.DF); err != nil {
+				return nil, fmt.Errorf("%s: %w", where(ind, d), err)
+			}
+			out = append(out, r)
 		}
 	}
 	for _, p := range o.ratioPairs {
@@ -491,15 +683,107 @@ func report(sv *stats.Survey, o *options) (*Output, error) {
 			r := Row{Indicator: name, Domain: d.String(), Estimate: e.Value, SE: e.SE,
 				CILow: ptr(iv.Low), CIHigh: ptr(iv.High), Threshold: o.threshold,
 				PointMeets: j.PointMeets}
-			if stats.RatioJudgeable(e) {
-				verdict := string(j.Verdict)
-				r.Verdict = &verdict
-			}
 			if e.DeffValid {
 				r.Deff = ptr(e.Deff)
 			}
-			out.Estimates = append(out.Estimates, r)
+			if stats.RatioJudgeable(e) {
+				verdict := string(j.Verdict)
+				r.Verdict = &verdict
+				if err := o.monitor(&r, sv, e, d, stats.CIMean, 0); err != nil {
+					return nil, fmt.Errorf("--ratio %s: %w", where(name, d), err)
+				}
+			}
+			out = append(out, r)
 		}
+	}
+	return out, nil
+}
+
+// target is a domain's target of accepted interviews: its --target-n
+// LEVEL=N, else its share of the round's target as the interviews are
+// shared now.
+func (o *options) target(sv *stats.Survey, e stats.Estimate, d stats.Domain) int {
+	if d == stats.Overall {
+		return o.targetN
+	}
+	if n, ok := o.domainTargets[d.String()]; ok {
+		return n
+	}
+	return int(math.Round(float64(o.targetN) * float64(e.N) / float64(sv.Info().N)))
+}
+
+func (o *options) monitorSpec(sv *stats.Survey, e stats.Estimate, d stats.Domain, scale stats.CIMethod, qdf int) stats.MonitorSpec {
+	sp := stats.MonitorSpec{Scale: scale, Value: e.Value, SE: e.SE, N: e.N, PSUs: e.PSUs, DF: e.DF, QuantileDF: qdf,
+		Target: o.target(sv, e, d), Threshold: o.threshold, MinRoh: stats.DefaultMinRoh}
+	if e.DeffValid {
+		sp.Deff = e.Deff
+	}
+	return sp
+}
+
+// monitor replaces r's verdict by the interim one and adds the forecast
+// (--forecast); an estimate without spread is inconclusive while open, as
+// in the portal.
+func (o *options) monitor(r *Row, sv *stats.Survey, e stats.Estimate, d stats.Domain, scale stats.CIMethod, qdf int) error {
+	if !o.forecast {
+		return nil
+	}
+	sp := o.monitorSpec(sv, e, d, scale, qdf)
+	in, f, _, err := interimPlan().Monitor(sp)
+	if errors.Is(err, stats.ErrUndefined) {
+		v := string(stats.Inconclusive)
+		r.Verdict = &v
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	v := string(in.Verdict)
+	r.Verdict = &v
+	r.Interim = &Interim{Look: in.Look, Looks: in.Looks, Fraction: in.Fraction, Critical: in.Critical, CILow: in.Low, CIHigh: in.High}
+	count := func(n int) *int {
+		if n == stats.Never {
+			return nil
+		}
+		return &n
+	}
+	r.Forecast = &Forecast{Toward: string(f.Toward), Target: sp.Target, Needed: count(f.Needed), NeededIfUnchanged: count(f.NeededIfUnchanged),
+		Assurance: f.Assurance, Reachable: f.Reachable, Remaining: f.Remaining, TooEarly: f.TooEarly, EarlyMore: f.EarlyMore}
+	return nil
+}
+
+// allocate splits, per indicator whose overall interim verdict is not yet
+// decisive but can become so, the interviews it needs across strata.
+func allocate(sv *stats.Survey, o *options, overall []Row) ([]Allocation, error) {
+	var out []Allocation
+	for _, r := range overall {
+		if !slices.Contains(o.indicators, r.Indicator) || r.Forecast == nil || r.Verdict == nil ||
+			*r.Verdict != string(stats.Inconclusive) || r.Forecast.Needed == nil || *r.Forecast.Needed == 0 {
+			continue
+		}
+		e, err := sv.Mean(r.Indicator, stats.Overall)
+		if err != nil {
+			return nil, err
+		}
+		_, f, spec, err := interimPlan().Monitor(o.monitorSpec(sv, e, stats.Overall, stats.CILogit, e.DF))
+		if err != nil {
+			return nil, err
+		}
+		states, err := sv.StratumStates(r.Indicator)
+		if err != nil {
+			return nil, err
+		}
+		plan, err := stats.AllocateNeeded(spec, f, states)
+		if err != nil {
+			return nil, err
+		}
+		a := Allocation{Indicator: r.Indicator, Needed: plan.Total, NeededAsNow: f.Needed, Remaining: f.Remaining,
+			Reachable: plan.Total <= f.Remaining}
+		for _, st := range plan.Strata {
+			a.Strata = append(a.Strata, StratumMore{Stratum: st.Name, More: st.More})
+		}
+		sort.Slice(a.Strata, func(i, j int) bool { return a.Strata[i].Stratum < a.Strata[j].Stratum })
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -535,15 +819,65 @@ func writeTable(w io.Writer, out *Output) error {
 		}
 		return strconv.FormatFloat(*p, 'f', 4, 64)
 	}
-	for _, r := range out.Estimates {
+	rows := append(append([]Row(nil), out.Overall...), out.Estimates...)
+	forecast := false
+	for _, r := range rows {
 		v := "-"
 		if r.Verdict != nil {
 			v = *r.Verdict
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%.4f\t%s\t%s\t%s\t%.2f\t%t\t%s\t\n", r.Indicator, r.Domain,
+		domain := r.Domain
+		if domain == "" && len(out.Overall) > 0 {
+			domain = "(overall)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%.4f\t%s\t%s\t%s\t%.2f\t%t\t%s\t\n", r.Indicator, domain,
 			r.Estimate, r.SE, opt(r.CILow), opt(r.CIHigh), opt(r.Deff), r.Threshold, r.PointMeets, v)
+		forecast = forecast || r.Forecast != nil
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !forecast {
+		return nil
+	}
+	fmt.Fprintln(w, "\nforecast (verdicts above are interim, at the group-sequential boundary):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "indicator\tdomain\tlook\tboundary\ttarget\tremaining\tneeded\tif_unchanged\treachable\t")
+	count := func(p *int) string {
+		if p == nil {
+			return "never"
+		}
+		return strconv.Itoa(*p)
+	}
+	for _, r := range rows {
+		if r.Forecast == nil {
+			continue
+		}
+		f := r.Forecast
+		needed := count(f.Needed)
+		if f.TooEarly {
+			needed = fmt.Sprintf("early(+%d)", f.EarlyMore)
+		}
+		domain := r.Domain
+		if domain == "" {
+			domain = "(overall)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%.3f\t%d\t%d\t%s\t%s\t%t\t\n", r.Indicator, domain, r.Interim.Look, r.Interim.Looks,
+			r.Interim.Critical, f.Target, f.Remaining, needed, count(f.NeededIfUnchanged), f.Reachable)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, a := range out.Allocation {
+		fmt.Fprintf(w, "\nallocation of %s: %d more (as now %d; %d remaining, reachable %t):", a.Indicator, a.Needed, a.NeededAsNow, a.Remaining, a.Reachable)
+		for _, st := range a.Strata {
+			if st.More > 0 {
+				fmt.Fprintf(w, " %s +%d", st.Stratum, st.More)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
 }
 
 func dedupe(list []string) []string {

@@ -1,10 +1,14 @@
 package statscsv_test
 
 import (
+	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 
 	"cleancity/stats/statscsv"
@@ -104,6 +108,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("\xef\xbb"))
 	f.Add([]byte("a,b\n1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsStd(t, string(data), iotest.OneByteReader(strings.NewReader(string(data))))
 		rd, err := statscsv.NewReader(strings.NewReader(string(data)))
 		if err != nil {
 			var e *statscsv.Error
@@ -146,4 +151,92 @@ func FuzzReader(f *testing.F) {
 			last = rd.Line()
 		}
 	})
+}
+
+// readWith reads text through the package (from src) and through
+// encoding/csv with the same rules, for a differential check.
+func readWith(src io.Reader) (recs [][]string, err error) {
+	rd, err := statscsv.NewReader(src)
+	if err != nil {
+		return nil, err
+	}
+	recs = append(recs, rd.Header())
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, append([]string(nil), rec...))
+	}
+}
+
+func readStd(text string) ([][]string, error) {
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
+	var recs [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				return recs, errors.New("invalid UTF-8")
+			}
+			if len(recs) == 0 {
+				rec[i] = strings.TrimSpace(f)
+			}
+		}
+		recs = append(recs, rec)
+	}
+}
+
+// sameAsStd reports whether the package reads text as encoding/csv does:
+// the same records, and an error exactly when it has one (header problems
+// the package adds aside).
+func sameAsStd(t *testing.T, text string, src io.Reader) {
+	t.Helper()
+	got, gerr := readWith(src)
+	want, werr := readStd(text)
+	if gerr != nil && werr == nil {
+		if got == nil {
+			return // empty file, empty or duplicate header names: the package's own rules
+		}
+		t.Fatalf("%q: package error %v, encoding/csv read %q", text, gerr, want)
+	}
+	if werr != nil {
+		if gerr == nil {
+			t.Fatalf("%q: package read %q, encoding/csv error %v", text, got, werr)
+		}
+		return
+	}
+	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Fatalf("%q: package read\n%q\nencoding/csv read\n%q", text, got, want)
+	}
+}
+
+// TestReaderMatchesEncodingCSV: random documents of commas, quotes, CR, LF,
+// multi-byte and invalid bytes read the same as with encoding/csv, also
+// when the source hands out one byte at a time (every record then crosses
+// a buffer refill).
+func TestReaderMatchesEncodingCSV(t *testing.T) {
+	alphabet := []string{"a", "b", ",", ",", "\"", "\"", "\n", "\r", "\r\n", "é", "\xff", " ", "1"}
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 5000 {
+		var b strings.Builder
+		if r.IntN(10) == 0 {
+			b.WriteString("\ufeff")
+		}
+		for range r.IntN(30) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		text := b.String()
+		sameAsStd(t, text, strings.NewReader(text))
+		sameAsStd(t, text, iotest.OneByteReader(strings.NewReader(text)))
+	}
 }

@@ -172,7 +172,32 @@ export interface Estimate {
   n: number
   df: number
   point_meets: boolean
+  /** In an open round, the interim verdict (see interim). */
   verdict: 'meets' | 'below' | 'inconclusive' | null
+  /** Open rounds: the group-sequential interval the verdict compares. */
+  interim?: { look: number; looks: number; fraction: number; critical: number; ci_low: number; ci_high: number }
+  /** Open rounds: further accepted interviews for a decisive verdict (null: none can give it). */
+  forecast?: {
+    toward: 'meets' | 'below'
+    needed: number | null
+    needed_if_unchanged: number | null
+    assurance: number
+    reachable: boolean
+    remaining: number
+    too_early: boolean
+    early_more: number
+  }
+}
+
+/** Allocation is where to send volunteers for one indicator's city-wide verdict. */
+export interface Allocation {
+  indicator: string
+  needed: number
+  needed_as_now: number
+  remaining: number
+  reachable: boolean
+  strata: { id: string; name: string; name_en?: string; more: number; no_data: boolean }[]
+  units: { unit: string; name: string; name_en?: string; stratum: string; more: number }[]
 }
 
 export interface Progress {
@@ -201,6 +226,8 @@ export interface Results {
   method?: string
   reproduce?: { files: Record<string, string>; args?: string[][]; commands: string[] }
   previous?: { round_id: string; name: string; overall: Record<string, Estimate>; change: Record<string, number> }
+  /** Open rounds whose city-wide verdict is not yet clear. */
+  allocation?: Allocation[]
 }
 
 export function results(roundId: string, by = 'district'): Promise<Results> {
