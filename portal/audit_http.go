@@ -120,6 +120,9 @@ func requestDetails(c *fiber.Ctx) map[string]string {
 			return
 		}
 		if slices.Contains(withheldFields, k) {
+			if v == "" || v == "null" {
+				return // nothing given
+			}
 			v = "set"
 		}
 		out[audit.Truncate(k, 40)] = audit.Truncate(v, 200)

@@ -61,7 +61,7 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	}
 	id := c.JSON(t)["id"].(string)
 	if r := srv.Do(portaltest.Request{Method: "POST", Path: "/api/v1/complaints/" + id + "/actions", Token: deptTok, Header: from,
-		Body: map[string]any{"action": "accept", "version": 1}}); r.Status != http.StatusOK {
+		Body: map[string]any{"action": "accept", "version": 1, "note": ""}}); r.Status != http.StatusOK {
 		t.Fatalf("accept: %d %s", r.Status, r.Body)
 	}
 	// A refused one: the same action again on a stale version.
@@ -118,6 +118,9 @@ func TestTrust_AuditLog_RecordsStaffWrites(t *testing.T) {
 	}
 	page.Items = page.Items[1:] // the read, checked above
 	accept := page.Items[5]
+	if _, ok := accept.Details["note"]; ok {
+		t.Errorf("an empty note is recorded: %v", accept.Details)
+	}
 	if accept.Target["id"] != id || accept.Details["action"] != "accept" || accept.Role != "department" || accept.Scope != "sanitation" || accept.Status != 200 {
 		t.Errorf("accept entry %+v", accept)
 	}

@@ -254,6 +254,21 @@ func TestLoginDisabledLooksLikeWrongPassword(t *testing.T) {
 	}
 }
 
+func TestAddrKeyGroupsIPv6By64(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.7": "203.0.113.7", "2001:db8:1:2:aaaa::1": "2001:db8:1:2::/64", "2001:db8:1:2:ffff::9": "2001:db8:1:2::/64",
+		"::ffff:203.0.113.7": "::ffff:203.0.113.7", "": "", "not-an-address": "not-an-address",
+	} {
+		if got := addrKey(in); got != want {
+			t.Errorf("addrKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Two addresses of one /64 share their sign-in throttle.
+	if pairThrottle("li", "2001:db8:1:2::1") != pairThrottle("li", "2001:db8:1:2::2") {
+		t.Error("one /64, two throttles")
+	}
+}
+
 func TestBackoffDoublesToCap(t *testing.T) {
 	s := &Service{limits: Limits{BackoffBase: time.Second, BackoffMax: 15 * time.Minute}}
 	for k, want := range map[int64]time.Duration{0: time.Second, 1: 2 * time.Second, 3: 8 * time.Second,

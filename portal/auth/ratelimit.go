@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -28,6 +29,18 @@ func retrySeconds(d time.Duration) int {
 	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
+// addrKey is the key of a client address in the limits: an IPv4 address
+// itself, an IPv6 address its /64 (one subscriber's network, whose
+// addresses a client may rotate through at will).
+func addrKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return addr
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 func limitID(kind, key string, start time.Time) string {
 	return kind + ":" + key + "@" + strconv.FormatInt(start.Unix(), 10)
 }
@@ -43,7 +56,7 @@ func tooMany(retry int) *Error {
 // RequestsPerClient in the current window.
 func (s *Service) AllowClient(ctx context.Context, addr string) error {
 	start, end, retry := s.window(s.limits.Window)
-	n, err := s.hit(ctx, limitID("ip", addr, start), end)
+	n, err := s.hit(ctx, limitID("ip", addrKey(addr), start), end)
 	if err != nil {
 		return err
 	}
@@ -60,7 +73,7 @@ func (s *Service) AllowClient(ctx context.Context, addr string) error {
 // rejected form does not use up the address's allowance.
 func (s *Service) CheckRegistration(ctx context.Context, addr string) error {
 	start, _, retry := s.window(s.limits.RegistrationWindow)
-	n, err := s.st.count(ctx, limitID("reg", addr, start))
+	n, err := s.st.count(ctx, limitID("reg", addrKey(addr), start))
 	if err != nil {
 		return err
 	}
@@ -75,14 +88,14 @@ func (s *Service) CheckRegistration(ctx context.Context, addr string) error {
 // CountRegistration counts one registration attempt from addr.
 func (s *Service) CountRegistration(ctx context.Context, addr string) error {
 	start, end, _ := s.window(s.limits.RegistrationWindow)
-	_, err := s.hit(ctx, limitID("reg", addr, start), end)
+	_, err := s.hit(ctx, limitID("reg", addrKey(addr), start), end)
 	return err
 }
 
 // pairThrottle, clientThrottle and accountThrottle name the sign-in
 // throttles.
-func pairThrottle(username, addr string) string { return "signin:" + username + "|" + addr }
-func clientThrottle(addr string) string         { return "signin-ip:" + addr }
+func pairThrottle(username, addr string) string { return "signin:" + username + "|" + addrKey(addr) }
+func clientThrottle(addr string) string         { return "signin-ip:" + addrKey(addr) }
 func accountThrottle(username string) string    { return "signin-user:" + username }
 
 // rememberAddr puts addr first in an account's known addresses.
