@@ -62,7 +62,7 @@ func (s *Server) demoSurvey(ctx context.Context) error {
 	}{
 		{demoRound1, "2024年秋季创卫满意度调查", "Autumn 2024 sanitation survey", "", 330, 11, true, false},
 		{demoRound2, "2025年春季创卫满意度调查", "Spring 2025 sanitation survey", demoRound1, 150, 12, true, true},
-		{demoRound3, "2025年秋季创卫满意度调查", "Autumn 2025 sanitation survey", demoRound2, 10, 13, false, false},
+		{demoRound3, "2025年秋季创卫满意度调查", "Autumn 2025 sanitation survey", demoRound2, 3, 13, false, false},
 	}
 	for i, d := range rounds {
 		r, err := s.Survey.Round(ctx, d.id)
@@ -103,20 +103,15 @@ func (s *Server) demoSurvey(ctx context.Context) error {
 			return fmt.Errorf("demo assignments: %w", err)
 		}
 		if d.closed {
-			if err := s.demoInterviews(ctx, r, starts, d.seed, i, 0, true); err != nil {
+			if err := s.demoInterviews(ctx, r, starts, d.seed, i, 0); err != nil {
 				return err
 			}
 			if _, err := s.Survey.SetStatus(ctx, d.id, survey.Closed); err != nil {
 				return err
 			}
 		} else {
-			// The open round is about 40% done (accepted, so its page shows
-			// interim verdicts, forecasts and where to send volunteers),
-			// with a few more waiting in the review queue.
-			if err := s.demoInterviews(ctx, r, starts, d.seed+100, 1, 27, true); err != nil {
-				return err
-			}
-			if err := s.demoInterviews(ctx, r, starts, d.seed, 1, 6, false); err != nil {
+			// A few interviews in the open round for the review queue.
+			if err := s.demoInterviews(ctx, r, starts, d.seed, 1, 6); err != nil {
 				return err
 			}
 		}
@@ -127,11 +122,10 @@ func (s *Server) demoSurvey(ctx context.Context) error {
 
 func apperrIsConflict(err error) bool { return apperr.Is(err, apperr.Conflict) }
 
-// demoInterviews submits perUnit interviews (0: the unit's target) for
-// every unit as its volunteer. With accept the clean ones are accepted at
-// once, as a supervisor entering checked forms would; flagged ones, and
-// all of them without accept, wait for review.
-func (s *Server) demoInterviews(ctx context.Context, r survey.Round, starts time.Time, seed uint64, profile, perUnit int, accept bool) error {
+// demoInterviews submits interviews for every unit as its volunteer. With
+// perUnit 0 (the unit's target) the clean ones are accepted at once, as a
+// supervisor entering checked forms would; flagged ones wait for review.
+func (s *Server) demoInterviews(ctx context.Context, r survey.Round, starts time.Time, seed uint64, profile, perUnit int) error {
 	g := surveysim.New(seed)
 	byVol := map[string][]survey.Submission{}
 	sched := map[string]*surveysim.Schedule{}
@@ -164,7 +158,7 @@ func (s *Server) demoInterviews(ctx context.Context, r survey.Round, starts time
 			n := min(len(subs), survey.MaxBatch)
 			// Closed rounds: clean interviews are accepted as they arrive;
 			// flagged ones wait in the review queue.
-			who := survey.Submitter{Username: vol, Supervisor: true, AcceptClean: accept}
+			who := survey.Submitter{Username: vol, Supervisor: true, AcceptClean: perUnit == 0}
 			out, err := s.Survey.Submit(ctx, r.ID, who, subs[:n])
 			if err != nil {
 				return fmt.Errorf("demo interviews: %w", err)

@@ -68,20 +68,23 @@ type unitNeedDTO struct {
 // allocationDTO is where to send volunteers for one indicator's city-wide
 // verdict.
 type allocationDTO struct {
-	Indicator   string           `json:"indicator"`
-	Needed      int              `json:"needed"`
-	NeededAsNow int              `json:"needed_as_now"`
-	Remaining   int              `json:"remaining"`
-	Reachable   bool             `json:"reachable"`
-	Strata      []stratumNeedDTO `json:"strata"`
-	Units       []unitNeedDTO    `json:"units"`
+	Indicator   string `json:"indicator"`
+	Needed      int    `json:"needed"`
+	NeededAsNow *int   `json:"needed_as_now"`
+	Remaining   int    `json:"remaining"`
+	Reachable   bool   `json:"reachable"`
+	// Budget: the plan spends the remaining interviews for the most
+	// precise city-wide rate, since no count reaches a clear verdict.
+	Budget bool             `json:"budget"`
+	Strata []stratumNeedDTO `json:"strata"`
+	Units  []unitNeedDTO    `json:"units"`
 }
 
 func toAllocations(r *survey.Round, list []survey.Allocation) []allocationDTO {
 	out := make([]allocationDTO, 0, len(list))
 	for _, a := range list {
-		d := allocationDTO{Indicator: a.Indicator, Needed: a.Needed, NeededAsNow: a.NeededAsNow, Remaining: a.Remaining,
-			Reachable: a.Reachable, Strata: []stratumNeedDTO{}, Units: []unitNeedDTO{}}
+		d := allocationDTO{Indicator: a.Indicator, Needed: a.Needed, NeededAsNow: countOrNull(a.NeededAsNow), Remaining: a.Remaining,
+			Reachable: a.Reachable, Budget: a.Budget, Strata: []stratumNeedDTO{}, Units: []unitNeedDTO{}}
 		for _, st := range a.Strata {
 			s, _ := r.Plan.StratumOf(st.Stratum)
 			d.Strata = append(d.Strata, stratumNeedDTO{ID: st.Stratum, Name: s.Name, NameEN: s.NameEN, More: st.More, NoData: st.NoData})

@@ -154,7 +154,14 @@ func ConfidenceInterval(m CIMethod, in CIInput) (Interval, error) {
 	return out, nil
 }
 
-func expit(x float64) float64 { return math.Exp(x) / (1 + math.Exp(x)) }
+// expit is the inverse logit, written so that neither tail overflows.
+func expit(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
 
 // Verdict is the comparison of an interval with a threshold.
 type Verdict string

@@ -85,10 +85,10 @@ type Forecast struct {
 
 // MinPerPSU is the fewest interviews per PSU, on average, a forecast is made
 // from: with fewer, the design effect (and so the clustering the forecast
-// extrapolates) and the variance itself are mostly noise, and forecasts
-// made there promise too many decisive verdicts (on the demo city's design
-// at a true rate of 0.93, 78% instead of 80% from 10 a community; 83% from
-// 20, TestForecastNeededIsDecisive).
+// extrapolates) and the variance itself are mostly noise, and in the
+// simulation of the demo city's design (TestForecastNeededIsDecisive in
+// package survey) forecasts made from 10 interviews a community delivered
+// fewer decisive verdicts than they promised.
 const MinPerPSU = 20
 
 // Never is Needed for a verdict no number of further interviews in the
@@ -280,6 +280,10 @@ type StratumNeed struct {
 type AllocationPlan struct {
 	// Total is the sum of Strata[].More.
 	Total int
+	// Budget reports that the forecast's count is out of reach of the
+	// remaining interviews: the plan spends those for the most precise
+	// estimate instead.
+	Budget bool
 	// Strata gets one entry per stratum, in the order given.
 	Strata []StratumNeed
 }
@@ -295,8 +299,9 @@ type AllocationPlan struct {
 // variances, design effects included, for S_h^2; Kish 1965, section 8.5),
 // strata whose optimum is below their current size held at it and the rest
 // re-allocated. Strata without variance get nothing. overall is the spec f
-// came from. A forecast that needs nothing or never arrives allocates
-// nothing.
+// came from. A forecast that needs nothing allocates nothing; one beyond
+// the remaining interviews (or never) gets them spent where they help most
+// (Budget).
 func AllocateNeeded(overall ForecastSpec, f Forecast, strata []StratumState) (AllocationPlan, error) {
 	out := AllocationPlan{Strata: make([]StratumNeed, len(strata))}
 	for i, st := range strata {
@@ -305,7 +310,8 @@ func AllocateNeeded(overall ForecastSpec, f Forecast, strata []StratumState) (Al
 			return AllocationPlan{}, fmt.Errorf("%w: stratum %q: share %v, variance %v, %d interviews", ErrInvalid, st.Name, st.WeightShare, st.Var, st.N)
 		}
 	}
-	if f.Needed == 0 || f.Needed == Never || !(f.TargetSE > 0) {
+	budget := f.Needed == Never || f.Needed > f.Remaining
+	if f.Needed == 0 || budget && f.Remaining == 0 || !budget && !(f.TargetSE > 0) {
 		return out, nil
 	}
 	vNow := overall.SE * overall.SE
@@ -336,6 +342,9 @@ func AllocateNeeded(overall ForecastSpec, f Forecast, strata []StratumState) (Al
 	held := make([]bool, len(strata))
 	for i, st := range strata {
 		held[i] = A[i] == 0 || st.N == 0
+	}
+	if budget {
+		return spendRemaining(out, strata, A, held, f.Remaining), nil
 	}
 	Nh := make([]float64, len(strata))
 	for first := true; ; first = false {
@@ -387,6 +396,53 @@ func AllocateNeeded(overall ForecastSpec, f Forecast, strata []StratumState) (Al
 		}
 	}
 	return out, nil
+}
+
+// spendRemaining is AllocateNeeded's answer when the forecast cannot be
+// reached within the remaining interviews: Neyman's allocation of exactly
+// those, which makes the overall estimate as precise as they can (the same
+// N_h ∝ sqrt(A_h), for a fixed total), strata above their share held at
+// their size.
+func spendRemaining(out AllocationPlan, strata []StratumState, A []float64, held []bool, remaining int) AllocationPlan {
+	Nh := make([]float64, len(strata))
+	for {
+		var root float64
+		total := float64(remaining)
+		for i, st := range strata {
+			if !held[i] {
+				root += math.Sqrt(A[i])
+				total += float64(st.N)
+			}
+		}
+		if root == 0 {
+			return out
+		}
+		again := false
+		for i, st := range strata {
+			if held[i] {
+				continue
+			}
+			Nh[i] = math.Sqrt(A[i]) * total / root
+			if Nh[i] < float64(st.N) {
+				held[i], again = true, true
+			}
+		}
+		if !again {
+			break
+		}
+	}
+	extra := make([]float64, len(strata))
+	for i, st := range strata {
+		if !held[i] {
+			extra[i] = math.Max(0, Nh[i]-float64(st.N))
+		}
+	}
+	out.Budget = true
+	for i, m := range SplitLargestRemainder(remaining, extra) {
+		out.Strata[i].More = m
+		out.Total += m
+	}
+	return out
 }
 
 // SplitLargestRemainder splits total into integer parts proportional to

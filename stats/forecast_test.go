@@ -1,6 +1,7 @@
 package stats_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -243,7 +244,7 @@ func TestAllocateNeededIsNeyman(t *testing.T) {
 	for _, st := range strata {
 		v += st.WeightShare * st.WeightShare * st.Var
 	}
-	f := stats.Forecast{Needed: 800, Roh: 0.01, TargetSE: math.Sqrt(v) * 0.8}
+	f := stats.Forecast{Needed: 800, Remaining: 5000, Roh: 0.01, TargetSE: math.Sqrt(v) * 0.8}
 	sp := stats.ForecastSpec{SE: math.Sqrt(v), N: 1300}
 	plan, err := stats.AllocateNeeded(sp, f, strata)
 	if err != nil {
@@ -288,6 +289,31 @@ func TestAllocateNeededIsNeyman(t *testing.T) {
 			t.Errorf("N_h/sqrt(A_h) differs across strata: %v", ratios)
 		}
 	}
+	if plan.Budget {
+		t.Error("a reachable forecast allocated as a budget")
+	}
+
+	// Out of reach: the 300 remaining interviews go where they cut the
+	// variance most, still in Neyman's proportions, and beat spreading
+	// them as now.
+	never := stats.Forecast{Needed: stats.Never, Remaining: 300, Roh: 0.01}
+	bplan, err := stats.AllocateNeeded(sp, never, strata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bplan.Budget || bplan.Total != 300 {
+		t.Fatalf("budget plan %+v", bplan)
+	}
+	bv, bratios := variance(func(i int) float64 { return float64(bplan.Strata[i].More) })
+	pv, _ := variance(func(i int) float64 { return float64(strata[i].N) * 300 / 1300 })
+	if bv >= pv {
+		t.Errorf("budget plan's variance %.4g not below spreading as now %.4g", bv, pv)
+	}
+	for _, r := range bratios[1:] {
+		if math.Abs(r-bratios[0]) > 0.02*bratios[0] {
+			t.Errorf("budget plan: N_h/sqrt(A_h) differs across strata: %v", bratios)
+		}
+	}
 	if parts := stats.SplitLargestRemainder(10, []float64{1, 1, 1}); parts[0]+parts[1]+parts[2] != 10 {
 		t.Errorf("split %v does not add up", parts)
 	}
@@ -324,5 +350,27 @@ func TestAddNIsRepeatedAdd(t *testing.T) {
 	closeTo(t, "ratio se", sb.ratioSE, sa.ratioSE, 1e-10)
 	if a.Info() != b.Info() {
 		t.Errorf("designs differ: %+v and %+v", a.Info(), b.Info())
+	}
+}
+
+// A domain in two communities (one degree of freedom) early in a round has
+// a boundary far out in t's tail: it stays a finite number, and so do the
+// interval and the forecast (they go into JSON).
+func TestInterimVerdictOneDegreeOfFreedom(t *testing.T) {
+	seq, _ := stats.NewSequential(10, 0.95)
+	for _, frac := range []float64{0.01, 0.05, 0.2, 1} {
+		sp := stats.MonitorSpec{Scale: stats.CILogit, Value: 0.95, SE: 0.02, N: 60, PSUs: 2, Deff: 1.3, DF: 1, QuantileDF: 1,
+			Target: int(60 / frac), Threshold: 0.9, MinRoh: stats.DefaultMinRoh}
+		in, f, _, err := seq.Monitor(sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal([]any{in, f})
+		if err != nil {
+			t.Fatalf("t=%v: %v (interim %+v, forecast %+v)", frac, err, in, f)
+		}
+		if in.Verdict != stats.Inconclusive || !(in.Low >= 0 && in.High <= 1) {
+			t.Errorf("t=%v: %s", frac, b)
+		}
 	}
 }

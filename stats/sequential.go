@@ -262,8 +262,19 @@ func onDF(c float64, df int) float64 {
 	if df <= 0 {
 		return c
 	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(distuv.UnitNormal.CDF(c))
+	// From the tail itself: 1 - tail rounds to 1 far out, and a quantile
+	// of 1 is +Inf.
+	tail := distuv.UnitNormal.CDF(-c)
+	q := -distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(tail)
+	if !(tail > 0) || math.IsInf(q, 0) || math.IsNaN(q) || q > maxBoundary {
+		return maxBoundary
+	}
+	return q
 }
+
+// maxBoundary caps a boundary so far out that no data can reach it (one
+// degree of freedom at an early look), keeping it a finite number.
+const maxBoundary = 1e6
 
 // Interim is a verdict while data are still coming in.
 type Interim struct {
@@ -381,7 +392,10 @@ type MonitorSpec struct {
 
 // Monitor judges an estimate of an open round at the boundary for its
 // information fraction (N over Target; a target of 0 counts as reached) and
-// forecasts the interviews it needs. The ForecastSpec it used is returned
+// forecasts the interviews it needs: at the planned looks before the
+// target by the interim boundary, at the target (the round's close) and
+// beyond by the fixed interval's quantile, since a closed round's verdict
+// is the fixed one. The ForecastSpec it used is returned
 // for AllocateNeeded. Errors wrap ErrUndefined when the estimate has no
 // spread to judge by.
 func (s *Sequential) Monitor(sp MonitorSpec) (Interim, Forecast, ForecastSpec, error) {
@@ -393,12 +407,25 @@ func (s *Sequential) Monitor(sp MonitorSpec) (Interim, Forecast, ForecastSpec, e
 	if err != nil {
 		return Interim{}, Forecast{}, ForecastSpec{}, err
 	}
+	// The last look is the round's close, whose verdict is the fixed
+	// interval's: its quantile, not the boundary's.
+	looks := append([]PlannedLook(nil), s.Plan(sp.Target, sp.QuantileDF)...)
+	looks[len(looks)-1].Critical = fixedQuantile(s.level, sp.QuantileDF)
 	fs := ForecastSpec{Scale: sp.Scale, Value: sp.Value, SE: sp.SE, N: sp.N, PSUs: sp.PSUs, Deff: sp.Deff,
-		DF: sp.DF, MinRoh: sp.MinRoh, Critical: in.Critical, Looks: s.Plan(sp.Target, sp.QuantileDF),
+		DF: sp.DF, MinRoh: sp.MinRoh, Critical: in.Critical, Looks: looks,
 		Threshold: sp.Threshold, Remaining: max(0, sp.Target-sp.N)}
 	f, err := ForecastNeeded(fs)
 	if err != nil {
 		return Interim{}, Forecast{}, ForecastSpec{}, err
 	}
 	return in, f, fs, nil
+}
+
+// fixedQuantile is the two-sided interval's quantile: t on df, z for df <= 0.
+func fixedQuantile(level float64, df int) float64 {
+	p := 1 - (1-level)/2
+	if df > 0 {
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
+	}
+	return distuv.UnitNormal.Quantile(p)
 }

@@ -98,8 +98,12 @@ type Allocation struct {
 	// Needed is the allocation's total of further accepted interviews.
 	Needed int
 	// NeededAsNow is the forecast's count with interviews spread as so
-	// far (Estimate.Forecast.Needed).
+	// far (Estimate.Forecast.Needed; stats.Never when none reaches it).
 	NeededAsNow int
+	// Budget reports that no count within Remaining reaches the
+	// forecast's assurance: the plan spends the remaining interviews
+	// where they make the city-wide rate most precise.
+	Budget bool
 	// Remaining is what the round's target still allows.
 	Remaining int
 	// Reachable reports Needed <= Remaining.
@@ -129,7 +133,8 @@ type UnitNeed struct {
 var allocated = []struct{ name, col string }{{IndSatisfaction, ColSatisfied}, {IndAwareness, ColAware}}
 
 // allocate plans the further interviews of every proportion indicator whose
-// city-wide interim verdict is not decisive but can become so.
+// city-wide interim verdict is not decisive: the fewest that make it so,
+// or, out of reach, the best use of the remaining ones.
 func (m *monitor) allocate(sv *stats.Survey, overall []Estimate) ([]Allocation, error) {
 	var out []Allocation
 	for _, ind := range allocated {
@@ -139,7 +144,7 @@ func (m *monitor) allocate(sv *stats.Survey, overall []Estimate) ([]Allocation, 
 				e = &overall[i]
 			}
 		}
-		if e == nil || !e.Monitored || e.Verdict != stats.Inconclusive || e.Forecast.Needed == 0 || e.Forecast.Needed == stats.Never {
+		if e == nil || !e.Monitored || e.Verdict != stats.Inconclusive || e.Forecast.Needed == 0 || e.Forecast.TooEarly {
 			continue
 		}
 		states, err := sv.StratumStates(ind.col)
@@ -158,7 +163,7 @@ func (m *monitor) allocate(sv *stats.Survey, overall []Estimate) ([]Allocation, 
 		for _, st := range plan.Strata {
 			more[st.Name] = st.More
 		}
-		a := Allocation{Indicator: ind.name, NeededAsNow: e.Forecast.Needed, Remaining: e.Forecast.Remaining}
+		a := Allocation{Indicator: ind.name, NeededAsNow: e.Forecast.Needed, Remaining: e.Forecast.Remaining, Budget: plan.Budget}
 		for _, st := range m.round.Plan.Strata {
 			need := StratumNeed{Stratum: st.ID, More: more[st.ID]}
 			if _, ok := more[st.ID]; !ok {
@@ -173,7 +178,7 @@ func (m *monitor) allocate(sv *stats.Survey, overall []Estimate) ([]Allocation, 
 			a.Strata = append(a.Strata, need)
 			a.Units = append(a.Units, m.splitUnits(st.ID, need.More)...)
 		}
-		a.Reachable = a.Needed <= a.Remaining
+		a.Reachable = !a.Budget && a.Needed <= a.Remaining
 		sortUnitNeeds(a.Units)
 		out = append(out, a)
 	}

@@ -197,8 +197,9 @@ func TestInterimVerdictKeepsItsErrorRate(t *testing.T) {
 // TestForecastNeededIsDecisive: with the true rate at 0.93, an official who
 // looks after every tenth of the target and, at the first look whose
 // forecast is reachable, collects the forecast's Needed further interviews
-// gets a decisive interim verdict there in at least the forecast's
-// assurance (80%) of those rounds.
+// gets a decisive verdict there (the interim one, or the closed round's
+// when that is the target) in at least the forecast's assurance (80%) of
+// those rounds.
 func TestForecastNeededIsDecisive(t *testing.T) {
 	t.Parallel()
 	city := newSimCity(0.93, 8)
@@ -223,7 +224,12 @@ func TestForecastNeededIsDecisive(t *testing.T) {
 			case e.Forecast.Reachable:
 				assurance = e.Forecast.Assurance
 				followed++
-				if sr.results(t, n+e.Forecast.Needed, survey.Open).Verdict == stats.Meets {
+				// At the target the round closes: the fixed verdict.
+				status := survey.Open
+				if n+e.Forecast.Needed >= target {
+					status = survey.Closed
+				}
+				if sr.results(t, n+e.Forecast.Needed, status).Verdict == stats.Meets {
 					decisive++
 				}
 				done = true

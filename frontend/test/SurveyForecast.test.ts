@@ -28,7 +28,7 @@ function results(status: string): Results {
     ],
     progress: { units: [], total: {} },
     allocation: [{
-      indicator: 'satisfaction', needed: 410, needed_as_now: 480, remaining: 960, reachable: true,
+      indicator: 'satisfaction', needed: 410, needed_as_now: 480, remaining: 960, reachable: true, budget: false,
       strata: [
         { id: 'D01', name: '清源区', more: 0, no_data: false },
         { id: 'D02', name: '河西区', more: 300, no_data: false },
@@ -66,6 +66,13 @@ describe('SurveyForecast', () => {
     expect(w.find('[data-testid=send-summary]').text()).toBe('按下表安排，全市结论只需再收约 410 份有效问卷（按现在的比例继续收需约 480 份）。')
     const units = w.findAll('[data-testid=send-table] tbody tr').map((tr) => tr.text())
     expect(units).toEqual(['春晖社区河西区+160', '翠竹社区河西区+140', '滨河社区南湖区+110'])
+  })
+
+  it('says when the remaining interviews can only make the rate more precise', () => {
+    const res = results('open')
+    res.allocation = [{ ...res.allocation![0], needed: 960, needed_as_now: null, reachable: false, budget: true }]
+    const w = mount(SurveyForecast, { props: { res, indicator: 'satisfaction' }, global: { plugins: [i18n] } })
+    expect(w.find('[data-testid=send-summary]').text()).toBe('按目前情况，本轮剩余的 960 份问卷内难以得出明确的全市结论；按下表安排这些问卷，能让全市结果尽量精确。')
   })
 
   it('speaks English when asked', () => {

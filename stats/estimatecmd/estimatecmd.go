@@ -126,11 +126,14 @@ type Forecast struct {
 type Allocation struct {
 	Indicator string `json:"indicator"`
 	// Needed is the allocation's total; NeededAsNow the forecast's
-	// count with interviews spread as so far.
+	// count with interviews spread as so far (null: none reaches it).
 	Needed      int  `json:"needed"`
-	NeededAsNow int  `json:"needed_as_now"`
+	NeededAsNow *int `json:"needed_as_now"`
 	Remaining   int  `json:"remaining"`
 	Reachable   bool `json:"reachable"`
+	// Budget: no count within Remaining gives a clear verdict; the plan
+	// spends the remaining interviews for the most precise estimate.
+	Budget bool `json:"budget"`
 	// Strata has one entry per stratum, sorted.
 	Strata []StratumMore `json:"strata"`
 }
@@ -758,7 +761,7 @@ func allocate(sv *stats.Survey, o *options, overall []Row) ([]Allocation, error)
 	var out []Allocation
 	for _, r := range overall {
 		if !slices.Contains(o.indicators, r.Indicator) || r.Forecast == nil || r.Verdict == nil ||
-			*r.Verdict != string(stats.Inconclusive) || r.Forecast.Needed == nil || *r.Forecast.Needed == 0 {
+			*r.Verdict != string(stats.Inconclusive) || r.Forecast.TooEarly || r.Forecast.Needed != nil && *r.Forecast.Needed == 0 {
 			continue
 		}
 		e, err := sv.Mean(r.Indicator, stats.Overall)
@@ -777,8 +780,8 @@ func allocate(sv *stats.Survey, o *options, overall []Row) ([]Allocation, error)
 		if err != nil {
 			return nil, err
 		}
-		a := Allocation{Indicator: r.Indicator, Needed: plan.Total, NeededAsNow: f.Needed, Remaining: f.Remaining,
-			Reachable: plan.Total <= f.Remaining}
+		a := Allocation{Indicator: r.Indicator, Needed: plan.Total, NeededAsNow: r.Forecast.Needed, Remaining: f.Remaining,
+			Reachable: !plan.Budget && plan.Total <= f.Remaining, Budget: plan.Budget}
 		for _, st := range plan.Strata {
 			a.Strata = append(a.Strata, StratumMore{Stratum: st.Name, More: st.More})
 		}
@@ -869,7 +872,11 @@ func writeTable(w io.Writer, out *Output) error {
 		return err
 	}
 	for _, a := range out.Allocation {
-		fmt.Fprintf(w, "\nallocation of %s: %d more (as now %d; %d remaining, reachable %t):", a.Indicator, a.Needed, a.NeededAsNow, a.Remaining, a.Reachable)
+		what := fmt.Sprintf("%d more (as now %s; %d remaining, reachable %t)", a.Needed, count(a.NeededAsNow), a.Remaining, a.Reachable)
+		if a.Budget {
+			what = fmt.Sprintf("the %d remaining, for the most precise estimate (no count within them gives a clear verdict)", a.Remaining)
+		}
+		fmt.Fprintf(w, "\nallocation of %s: %s:", a.Indicator, what)
 		for _, st := range a.Strata {
 			if st.More > 0 {
 				fmt.Fprintf(w, " %s +%d", st.Stratum, st.More)

@@ -193,9 +193,12 @@ export interface Estimate {
 export interface Allocation {
   indicator: string
   needed: number
-  needed_as_now: number
+  /** null: no count reaches a clear verdict with interviews spread as now. */
+  needed_as_now: number | null
   remaining: number
   reachable: boolean
+  /** The plan spends the remaining interviews for the most precise rate, since none gives a clear verdict. */
+  budget: boolean
   strata: { id: string; name: string; name_en?: string; more: number; no_data: boolean }[]
   units: { unit: string; name: string; name_en?: string; stratum: string; more: number }[]
 }
