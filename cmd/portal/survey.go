@@ -48,6 +48,8 @@ func runSurvey(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	// on the embedded store nothing else writes while this runs.
 	db.SingleWriter(st.Mode.SingleWriter())
 	db.SharedFerretDB(st.Mode.SharedFerretDB())
+	// The rebuild only writes documents: portals may start meanwhile.
+	st.Started()
 	start := time.Now()
 	rounds := []string{round}
 	if round == "" {

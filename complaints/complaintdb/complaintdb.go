@@ -106,6 +106,9 @@ func New(db *mongo.Database) *Store {
 // update slower (filing throughput fell by about a third with them), so
 // the embedded store (secondary false) gets none.
 func (s *Store) EnsureIndexes(ctx context.Context, secondary bool) error {
+	if err := s.ensurePhotoIndexes(ctx); err != nil {
+		return err
+	}
 	if !secondary {
 		return nil
 	}
