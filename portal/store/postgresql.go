@@ -107,3 +107,13 @@ func ensureCollections(ctx context.Context, db *mongo.Database, names []string) 
 	}
 	return nil
 }
+
+// UpdateBatch is the most update or replace statements one bulk write may
+// carry on FerretDB v1. Its update command keeps every statement's query
+// open, and so a backend connection, until the whole command ends, and each
+// write needs one more: on SQLite more than 100 matching statements hang
+// (its pool has 100), and in PostgreSQL mode, whose pool holds 50
+// connections (pool_max_conns), a batch of 50 matching statements hung
+// forever (a review of 50 survey responses at once). 16 leaves room for two
+// such commands and the process's other queries.
+const UpdateBatch = 16
