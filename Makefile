@@ -39,7 +39,8 @@ test-go:
 ## test-pg: the store-facing packages in PostgreSQL mode (without -race:
 ## the embedded pass has it, and the code under test is the same).
 test-pg:
-	@if out=$$($(GO) run ./internal/pgready '$(PG_TEST_URL)' 2>&1); then \
+	@out=$$($(GO) run ./internal/pgready '$(PG_TEST_URL)' 2>&1); \
+	if [ "$$out" = ready ]; then \
 		echo "PostgreSQL pass on $$(echo '$(PG_TEST_URL)' | sed -E 's#//([^:/@]*):[^@]*@#//\1:xxxxx@#')"; \
 		CLEANCITY_TEST_POSTGRESQL_URL='$(PG_TEST_URL)' $(GO) test -timeout 20m -json $(PG_PACKAGES) | $(GO) run ./internal/testreport postgresql; \
 	elif [ -n "$${CLEANCITY_TEST_POSTGRESQL_URL:-}" ]; then \
