@@ -401,7 +401,14 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 		for _, st := range f.Statuses {
 			a = append(a, string(st))
 		}
-		add("status", bson.D{{Key: "$in", Value: a}})
+		if len(a) == 1 {
+			// Equality, not $in: FerretDB's PostgreSQL handler pushes only
+			// scalar equality down to PostgreSQL (a staff list by one
+			// status scanned every case).
+			add("status", a[0])
+		} else {
+			add("status", bson.D{{Key: "$in", Value: a}})
+		}
 	}
 	for k, v := range map[string]string{"category": f.Category, "district_id": f.DistrictID, "street_id": f.StreetID,
 		"department": f.Department, "reporter_id": f.ReporterID} {
