@@ -3,14 +3,29 @@ GO      ?= go
 NPM     ?= npm
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 BIN     := bin/portal
+SHELL   := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
-.PHONY: test fmt-check vet test-go frontend-deps frontend frontend-check test-frontend test-e2e \
+# The PostgreSQL pass runs the store-facing packages again with every store
+# in PostgreSQL mode (portal/store/storetest). Its database must exist and
+# its role may create databases (README, "Running on PostgreSQL").
+PG_TEST_URL  ?= $(or $(CLEANCITY_TEST_POSTGRESQL_URL),postgres://cleancity_test:cleancity_test@127.0.0.1:5432/cleancity_test)
+PG_PACKAGES  := ./portal/... ./complaints/... ./survey/... ./cmd/portal
+
+.PHONY: test fmt-check vet test-stores test-go test-pg frontend-deps frontend frontend-check test-frontend test-e2e \
         build run bench bench-stats fuzz clean
 
-## test: everything CI checks — gofmt, go vet, Go tests with -race, the
-## frontend build matching the committed dist, Vitest, and browser journeys.
-test: fmt-check vet test-go test-frontend test-e2e
+## test: everything CI checks — gofmt, go vet, Go tests with -race on the
+## embedded store, the store-facing tests again on PostgreSQL when it is
+## reachable, the frontend build matching the committed dist, Vitest, and
+## browser journeys.
+test: fmt-check vet test-stores test-frontend test-e2e
 	@echo "make test: all checks passed"
+
+## test-stores: the two Go passes at once (the PostgreSQL pass mostly
+## waits on PostgreSQL, the race pass on the CPU); each prints when done.
+test-stores:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-go test-pg
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -19,7 +34,20 @@ vet:
 	$(GO) vet ./...
 
 test-go:
-	$(GO) test -race -timeout 20m ./...
+	env -u CLEANCITY_TEST_POSTGRESQL_URL $(GO) test -race -timeout 20m -json ./... | $(GO) run ./internal/testreport embedded
+
+## test-pg: the store-facing packages in PostgreSQL mode (without -race:
+## the embedded pass has it, and the code under test is the same).
+test-pg:
+	@out=$$($(GO) run ./internal/pgready '$(PG_TEST_URL)' 2>&1); \
+	if [ "$$out" = ready ]; then \
+		echo "PostgreSQL pass on $$(echo '$(PG_TEST_URL)' | sed -E 's#//([^:/@]*):[^@]*@#//\1:xxxxx@#')"; \
+		CLEANCITY_TEST_POSTGRESQL_URL='$(PG_TEST_URL)' $(GO) test -timeout 20m -json $(PG_PACKAGES) | $(GO) run ./internal/testreport postgresql; \
+	elif [ -n "$${CLEANCITY_TEST_POSTGRESQL_URL:-}" ]; then \
+		echo "PostgreSQL pass: CLEANCITY_TEST_POSTGRESQL_URL is set but PostgreSQL is not reachable: $$out"; exit 1; \
+	else \
+		echo "PostgreSQL pass SKIPPED: PostgreSQL is not reachable ($$out); set PG_TEST_URL or see README"; \
+	fi
 
 frontend-deps:
 	cd frontend && $(NPM) ci --no-audit --no-fund

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -767,11 +768,23 @@ func (s *Service) Join(ctx context.Context, actor Actor, id string) (*Complaint,
 		}
 		ev := Event{ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, Action: ActionJoin}
 		res, err := s.apply(ctx, c, next, ev)
-		if err == nil || !IsConflict(err) || attempt >= 5 {
+		if err == nil || !IsConflict(err) || attempt >= joinAttempts {
 			return res, err
+		}
+		// Another "me too" (another process's, or a staff action) won
+		// the event claim: wait a random moment so the racers spread out.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(1+rand.IntN(10*(attempt+1))) * time.Millisecond):
 		}
 	}
 }
+
+// joinAttempts bounds a "me too" that keeps losing the event claim: a
+// popular case gets many at once from several processes, and each is
+// worth retrying (it changes nothing but the count).
+const joinAttempts = 30
 
 // FeedbackInput is the reporter's answer to a resolution.
 type FeedbackInput struct {

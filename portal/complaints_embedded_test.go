@@ -15,6 +15,7 @@ import (
 	"cleancity/portal/areas"
 	"cleancity/portal/portaltest"
 	"cleancity/portal/store"
+	"cleancity/portal/store/storetest"
 )
 
 // TestEmbeddedFilingsThenSharedStore files on the embedded store, where
@@ -29,6 +30,7 @@ func TestEmbeddedFilingsThenSharedStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two embedded stores")
 	}
+	storetest.SkipOnPostgreSQL(t, "it runs the embedded store and then serves its files with `portal db serve`")
 	ctx := context.Background()
 	dir := t.TempDir()
 	const db = "embedded_then_shared"

@@ -90,9 +90,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Database:      cfg.Database,
 		Logger:        log,
 		Debug:         cfg.LogLevel == "debug",
+		Collections:   Collections(),
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.JWTSecret == "" && st.Mode != store.ModeEmbedded {
+		// Every portal on a shared store signs with the store's secret
+		// (the embedded store's portal keeps its own in the data dir).
+		if cfg.JWTSecret, err = st.SharedSecret(ctx, jwtSecretName); err != nil {
+			_ = st.Close(context.Background())
+			return nil, err
+		}
 	}
 	s := &Server{
 		cfg:          cfg,
@@ -113,9 +122,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 			return nil, fmt.Errorf("seed demo city: %w", err)
 		}
 	}
+	// Indexes and seed data exist: another portal may start now.
+	st.Started()
 	s.app = s.newApp()
 	return s, nil
 }
+
+// jwtSecretName names the access-token signing secret in the store.
+const jwtSecretName = "jwt"
 
 // initServices builds each domain service and creates its indexes.
 func (s *Server) initServices(ctx context.Context) error {

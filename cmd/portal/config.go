@@ -83,13 +83,16 @@ func (e envFlags) storeFlags() *storeFlags {
 	return &sf
 }
 
-// open connects to the store the flags name, logging to stderr.
+// open connects to the store the flags name, logging to stderr. In
+// PostgreSQL mode portals starting meanwhile wait until the command calls
+// Started or closes the store (see store.Started).
 func (sf *storeFlags) open(ctx context.Context, stderr io.Writer) (*store.Store, *slog.Logger, error) {
 	log := newLogger(stderr, "text", "info")
 	if sf.uri != "" && sf.pgURL != "" {
 		return nil, log, usageError{store.ErrStoreChoice.Error()}
 	}
-	st, err := store.Open(ctx, store.Config{MongoURI: sf.uri, PostgreSQLURL: sf.pgURL, DataDir: sf.dataDir, Logger: log})
+	st, err := store.Open(ctx, store.Config{MongoURI: sf.uri, PostgreSQLURL: sf.pgURL, DataDir: sf.dataDir, Logger: log,
+		Collections: portal.Collections()})
 	return st, log, err
 }
 
@@ -104,7 +107,7 @@ func serveConfig(args []string, stderr io.Writer) (portal.Config, error) {
 	if err := f.bool(&cfg.Demo, "demo", false, "seed the demo city, demo accounts and demo data"); err != nil {
 		return cfg, err
 	}
-	f.string(&cfg.JWTSecret, "jwt-secret", "", "secret that signs access tokens; empty: generated once and kept in the data dir")
+	f.string(&cfg.JWTSecret, "jwt-secret", "", "secret that signs access tokens; empty: generated once, kept in the data dir (embedded store) or in the store (shared by every portal on it)")
 	f.string(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
 	f.string(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: info or debug")
 	f.string(&cfg.CityID, "city-id", cfg.CityID, "this city's Open311 jurisdiction id")

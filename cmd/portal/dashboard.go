@@ -48,6 +48,8 @@ func runDashboard(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if err := cases.Init(ctx); err != nil {
 		return err
 	}
+	// The rebuild only writes documents: portals may start meanwhile.
+	st.Started()
 	svc := summary.NewService(summarydb.New(st.DB), cases, nil, log)
 	start := time.Now()
 	res, err := svc.Rebuild(ctx)

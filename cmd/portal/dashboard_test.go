@@ -15,8 +15,8 @@ import (
 )
 
 func TestDashboardRebuildCommand(t *testing.T) {
-	db := storetest.DB(t)
-	uri := storetest.URI(t) + db.Name()
+	cs := storetest.NewCommandStore(t)
+	db := cs.DB(t)
 	ctx := context.Background()
 	filed := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 	c := &complaints.Complaint{ID: "CC-TEST-0001", Category: "garbage", Department: "sanitation",
@@ -31,13 +31,14 @@ func TestDashboardRebuildCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"dashboard", "rebuild", "--mongodb-uri", uri}, strings.NewReader(""), &out, &errOut); err != nil {
+	if err := run(ctx, append([]string{"dashboard", "rebuild"}, cs.Flags...), strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "1 cases, 2 events, 2 days, 1 open cases") {
 		t.Errorf("output %q", out.String())
 	}
-	days, err := summarydb.New(db).Days(ctx, []string{"2026-03-02"})
+	// A new handle: on PostgreSQL the command created the collections.
+	days, err := summarydb.New(cs.DB(t)).Days(ctx, []string{"2026-03-02"})
 	if err != nil || len(days) != 1 {
 		t.Fatalf("days %v %v", days, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"cleancity/portal"
+	"cleancity/portal/store/storetest"
 )
 
 // The demo point from the foundation issue: inside the demo city.
@@ -139,13 +140,25 @@ func field(m map[string]any, path ...string) string {
 	return s
 }
 
-func TestServeDemoReadyLocateAndRestart(t *testing.T) {
+// storeArgs selects the test's store for `portal serve`: the embedded
+// store in a fresh data dir, or on the PostgreSQL pass a fresh PostgreSQL
+// database (PostgreSQL mode), and names the mode /readyz should report.
+func storeArgs(t *testing.T) (args []string, mode string) {
+	t.Helper()
 	dir := t.TempDir()
-	p := startPortal(t, "--demo", "--data-dir", dir)
+	if storetest.PostgreSQLURL() == "" {
+		return []string{"--data-dir", dir}, "embedded"
+	}
+	return append(storetest.NewCommandStore(t).Flags, "--data-dir", dir), "postgresql"
+}
+
+func TestServeDemoReadyLocateAndRestart(t *testing.T) {
+	args, mode := storeArgs(t)
+	p := startPortal(t, append([]string{"--demo"}, args...)...)
 
 	status, ready := getJSON(t, p.url+"readyz")
-	if status != http.StatusOK || ready["status"] != "ready" || ready["store"] != "embedded" {
-		t.Fatalf("readyz = %d %v", status, ready)
+	if status != http.StatusOK || ready["status"] != "ready" || ready["store"] != mode {
+		t.Fatalf("readyz = %d %v, want store %s", status, ready, mode)
 	}
 	status, health := getJSON(t, p.url+"healthz")
 	if status != http.StatusOK || health["status"] != "ok" {
@@ -156,18 +169,24 @@ func TestServeDemoReadyLocateAndRestart(t *testing.T) {
 	if grid == "" || dept == "" || field(loc, "district", "id") == "" {
 		t.Fatalf("locate names no grid/department/district: %v", loc)
 	}
-	// The JWT secret was generated into the data dir, readable by the owner only.
+	// The embedded store's JWT secret was generated into the data dir,
+	// readable by the owner only (PostgreSQL mode keeps it in the store).
+	dir := args[len(args)-1]
 	info, err := os.Stat(filepath.Join(dir, "jwt-secret"))
-	if err != nil {
+	switch {
+	case mode != "embedded":
+		if err == nil {
+			t.Errorf("PostgreSQL mode wrote a jwt secret into the data dir")
+		}
+	case err != nil:
 		t.Fatalf("jwt secret not kept: %v", err)
-	}
-	if perm := info.Mode().Perm(); perm != 0o600 {
-		t.Errorf("jwt secret mode = %o, want 600", perm)
+	case info.Mode().Perm() != 0o600:
+		t.Errorf("jwt secret mode = %o, want 600", info.Mode().Perm())
 	}
 	p.stop(t)
 
-	// Restart on the same data dir, without --demo: the city is still there.
-	p2 := startPortal(t, "--data-dir", dir)
+	// Restart on the same store, without --demo: the city is still there.
+	p2 := startPortal(t, args...)
 	loc2 := locateDemoPoint(t, p2.url)
 	if field(loc2, "grid", "id") != grid || field(loc2, "department", "id") != dept {
 		t.Fatalf("after restart locate = %v, want grid %s department %s", loc2, grid, dept)
@@ -309,8 +328,8 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	dir := t.TempDir()
-	cmd, url := startChild(t, "--demo", "--data-dir", dir)
+	args, _ := storeArgs(t)
+	cmd, url := startChild(t, append([]string{"--demo"}, args...)...)
 	before := locateDemoPoint(t, url)
 	writes := acknowledgedWrites(t, url)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -318,7 +337,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
-	p := startPortal(t, "--data-dir", dir)
+	p := startPortal(t, args...)
 	after := locateDemoPoint(t, p.url)
 	if field(after, "grid", "id") != field(before, "grid", "id") {
 		t.Fatalf("after kill -9 locate = %v, want %v", after, before)

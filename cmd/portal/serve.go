@@ -26,14 +26,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	if (cfg.MongoURI == "" && cfg.PostgreSQLURL == "") || cfg.JWTSecret == "" {
+	if cfg.MongoURI == "" && cfg.PostgreSQLURL == "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return fmt.Errorf("create data dir: %w", err)
 		}
-	}
-	if cfg.JWTSecret == "" {
-		if cfg.JWTSecret, err = loadOrCreateSecret(cfg.DataDir); err != nil {
-			return err
+		// The embedded store's only portal keeps its secret beside it; on
+		// a shared store every portal reads the store's (portal.New).
+		if cfg.JWTSecret == "" {
+			if cfg.JWTSecret, err = loadOrCreateSecret(cfg.DataDir); err != nil {
+				return err
+			}
 		}
 	}
 	logConfig(log, cfg)

@@ -46,6 +46,8 @@ func runSurvey(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	// Writes of other processes (MongoDB) are told apart by their markers;
 	// on the embedded store nothing else writes while this runs.
 	db := surveydb.ForMode(st.DB, st.Mode)
+	// The rebuild only writes documents: portals may start meanwhile.
+	st.Started()
 	start := time.Now()
 	rounds := []string{round}
 	if round == "" {

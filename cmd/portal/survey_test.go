@@ -15,8 +15,8 @@ import (
 )
 
 func TestSurveyRebuildTalliesCommand(t *testing.T) {
-	db := storetest.DB(t)
-	uri := storetest.URI(t) + db.Name()
+	cs := storetest.NewCommandStore(t)
+	db := cs.DB(t)
 	ctx := context.Background()
 	st := surveydb.New(db)
 	t0 := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
@@ -41,12 +41,15 @@ func TestSurveyRebuildTalliesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"survey", "rebuild-tallies", "--round", "r1", "--mongodb-uri", uri}, strings.NewReader(""), &out, &errOut); err != nil {
+	if err := run(ctx, append([]string{"survey", "rebuild-tallies", "--round", "r1"}, cs.Flags...), strings.NewReader(""), &out, &errOut); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "round r1: 3 responses in 1 units") {
 		t.Errorf("output %q", out.String())
 	}
+	// A new handle: on PostgreSQL the command may have created collections.
+	db = cs.DB(t)
+	st = surveydb.New(db)
 	var head struct {
 		Built bool     `bson:"built"`
 		Units []string `bson:"units"`
@@ -58,7 +61,7 @@ func TestSurveyRebuildTalliesCommand(t *testing.T) {
 	if err != nil || counts[survey.Accepted]["U1"] != 2 || counts[survey.Rejected]["U1"] != 1 {
 		t.Fatalf("counts %v %v", counts, err)
 	}
-	if err := run(ctx, []string{"survey", "rebuild-tallies", "--round", "nope", "--mongodb-uri", uri}, strings.NewReader(""), &out, &errOut); err == nil {
+	if err := run(ctx, append([]string{"survey", "rebuild-tallies", "--round", "nope"}, cs.Flags...), strings.NewReader(""), &out, &errOut); err == nil {
 		t.Error("unknown round accepted")
 	}
 	if err := run(ctx, []string{"survey"}, strings.NewReader(""), &out, &errOut); err == nil {

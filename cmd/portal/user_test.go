@@ -12,8 +12,8 @@ import (
 )
 
 func TestUserAdd(t *testing.T) {
-	db := storetest.DB(t)
-	uri := storetest.URI(t) + db.Name()
+	cs := storetest.NewCommandStore(t)
+	db := cs.DB(t)
 	ctx := context.Background()
 	// The demo city's geography, for scope checks.
 	geo := areas.NewService(db, nil, nil)
@@ -25,7 +25,7 @@ func TestUserAdd(t *testing.T) {
 	}
 	add := func(stdin string, args ...string) (string, error) {
 		var out, errOut bytes.Buffer
-		err := run(ctx, append([]string{"user", "add", "--mongodb-uri", uri}, args...), strings.NewReader(stdin), &out, &errOut)
+		err := run(ctx, append(append([]string{"user", "add"}, cs.Flags...), args...), strings.NewReader(stdin), &out, &errOut)
 		return out.String(), err
 	}
 	out, err := add("district-one-2026\n", "--username", "Off-D1", "--role", "official", "--scope", "D01", "--password-stdin")
@@ -54,7 +54,8 @@ func TestUserAdd(t *testing.T) {
 		Hash  string `bson:"password_hash"`
 		Scope string `bson:"scope"`
 	}
-	if err := db.Collection("users").FindOne(ctx, map[string]string{"username": "off-d1"}).Decode(&u); err != nil {
+	// A new handle: on PostgreSQL the command created the collection.
+	if err := cs.DB(t).Collection("users").FindOne(ctx, map[string]string{"username": "off-d1"}).Decode(&u); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := auth.CheckPassword("district-one-2026", u.Hash); !ok || err != nil || u.Scope != "D01" {

@@ -199,11 +199,9 @@ func (s *Store) AddCellEntries(ctx context.Context, entries map[string][]CellEnt
 			SetUpdate(bson.D{{Key: "$push", Value: bson.D{{Key: "entries", Value: bson.D{
 				{Key: "$each", Value: eds}, {Key: "$slice", Value: -30}}}}}}).SetUpsert(true))
 	}
-	// At most 50 statements per command: FerretDB v1 (SQLite) hangs on an
-	// update command with more than 100 statements matching existing
-	// documents (see DESIGN.md, Store).
-	for i := 0; i < len(models); i += 50 {
-		end := min(i+50, len(models))
+	// At most cellBatch (store.UpdateBatch) statements per command (FerretDB v1).
+	for i := 0; i < len(models); i += cellBatch {
+		end := min(i+cellBatch, len(models))
 		if _, err := s.cells.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("bulk cells: %w", err)
 		}

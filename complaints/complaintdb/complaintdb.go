@@ -127,6 +127,9 @@ func New(db *mongo.Database) *Store {
 // and update slower (filing throughput fell by about a third with them),
 // so ForMode leaves them off there.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
+	if err := s.ensurePhotoIndexes(ctx); err != nil {
+		return err
+	}
 	if !s.secondary {
 		return nil
 	}
@@ -436,7 +439,14 @@ func filterDoc(f complaints.Filter) (bson.D, bson.D) {
 		for _, st := range f.Statuses {
 			a = append(a, string(st))
 		}
-		add("status", bson.D{{Key: "$in", Value: a}})
+		if len(a) == 1 {
+			// Equality, not $in: FerretDB's PostgreSQL handler pushes only
+			// scalar equality down to PostgreSQL (a staff list by one
+			// status scanned every case).
+			add("status", a[0])
+		} else {
+			add("status", bson.D{{Key: "$in", Value: a}})
+		}
 	}
 	for k, v := range map[string]string{"category": f.Category, "district_id": f.DistrictID, "street_id": f.StreetID,
 		"department": f.Department, "reporter_id": f.ReporterID} {

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"cleancity/complaints"
+	"cleancity/portal/store"
 )
 
 // batcher groups concurrent calls into batches of at most max, written by
@@ -68,9 +69,8 @@ type newCase struct {
 	ev  *eventDoc
 }
 
-// cellBatch stays under FerretDB v1's limit: an update command with more
-// than 100 statements that match existing documents hangs.
-const cellBatch = 50
+// cellBatch stays under FerretDB v1's limit (store.UpdateBatch).
+const cellBatch = store.UpdateBatch
 
 // GroupFilings batches concurrent Create calls (one insertMany of cases and
 // one of their first events), up to max per batch, and concurrent

@@ -9,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"cleancity/portal/store"
 )
 
 // Collection names.
@@ -157,10 +159,10 @@ func loadVersion(ctx context.Context, db *mongo.Database) (int64, error) {
 // saveAll upserts departments and areas, then bumps the areas version so
 // every portal process reloads its cache.
 func saveAll(ctx context.Context, db *mongo.Database, list []*Area, depts []Department, now time.Time) error {
-	// FerretDB v1 (SQLite) hangs on one update command holding more than
-	// 100 statements that match existing documents (a connection per
-	// statement), so replacements go in small batches.
-	const batch = 50
+	// FerretDB v1 hangs on one update command holding more statements
+	// that match existing documents than it has backend connections, so
+	// replacements go in small batches.
+	const batch = store.UpdateBatch
 	for start := 0; start < len(depts); start += batch {
 		end := min(start+batch, len(depts))
 		models := make([]mongo.WriteModel, 0, end-start)

@@ -1,6 +1,6 @@
-// Package portaltest runs the real portal (real Fiber app, real embedded
-// store, a fresh database per test) for HTTP tests, and has helpers to send
-// requests and read JSON answers.
+// Package portaltest runs the real portal (real Fiber app, the real store
+// storetest chooses, a fresh database per test) for HTTP tests, and has
+// helpers to send requests and read JSON answers.
 package portaltest
 
 import (
@@ -94,9 +94,32 @@ func (s *Server) With(tb testing.TB) *Server {
 // tests want WithDemo (the city without its generated history).
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
+	return newServer(tb, "", opts...)
+}
+
+// NewPeer starts a second portal on the database of of, as a second
+// process on the same store would be: in PostgreSQL mode with its own
+// FerretDB handler, else on the shared test FerretDB server. It is shut
+// down when the test ends, before of.
+func NewPeer(tb testing.TB, of *Server, opts ...Option) *Server {
+	tb.Helper()
+	return newServer(tb, of.Store().DB.Name(), opts...)
+}
+
+func newServer(tb testing.TB, database string, opts ...Option) *Server {
+	tb.Helper()
 	cfg := portal.Defaults()
-	cfg.MongoURI = storetest.URI(tb)
-	cfg.Database = storetest.DatabaseName()
+	if pg := storetest.PostgreSQLURL(); pg != "" {
+		// PostgreSQL mode, as in production: the portal runs its own
+		// FerretDB handler over the test database.
+		cfg.PostgreSQLURL = pg
+	} else {
+		cfg.MongoURI = storetest.URI(tb)
+	}
+	cfg.Database = database
+	if database == "" {
+		cfg.Database = storetest.DatabaseName()
+	}
 	cfg.DataDir = tb.TempDir()
 	cfg.JWTSecret = "test-secret-0123456789abcdef0123456789abcdef"
 	// Tests file many cases from one address; the limit has its own test.
@@ -104,7 +127,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	storetest.DropOnCleanup(tb, cfg.Database)
+	if database == "" {
+		storetest.DropOnCleanup(tb, cfg.Database)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))

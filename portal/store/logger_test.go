@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -30,5 +31,21 @@ func TestFerretLogger(t *testing.T) {
 	ferretLogger(base, true).With("conn", 8).Debug("detail")
 	if !strings.Contains(buf.String(), "msg=detail component=ferretdb conn=8") {
 		t.Errorf("debug logger: %q", buf.String())
+	}
+}
+
+// TestFerretLoggerDropsDuplicateKeys: the PostgreSQL handler's ERROR for a
+// lost insert claim (SQLSTATE 23505) is dropped, other errors are kept.
+func TestFerretLoggerDropsDuplicateKeys(t *testing.T) {
+	var buf bytes.Buffer
+	log := ferretLogger(slog.New(slog.NewTextHandler(&buf, nil)), false).With("name", "postgresql")
+	log.Error("Query", "sql", `INSERT INTO "db"."claims_1" (_jsonb) VALUES ($1)`,
+		"err", errors.New(`ERROR: duplicate key value violates unique constraint "claims_1__id__idx" (SQLSTATE 23505)`))
+	if buf.Len() != 0 {
+		t.Errorf("duplicate key logged: %s", buf.String())
+	}
+	log.Error("Query", "err", errors.New(`ERROR: relation "claims_1" already exists (SQLSTATE 42P07)`))
+	if !strings.Contains(buf.String(), "42P07") {
+		t.Errorf("other error dropped: %q", buf.String())
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"cleancity/portal/store"
 	"cleancity/survey"
 )
 
@@ -226,11 +227,9 @@ func (s *Store) AddAssignments(ctx context.Context, list []survey.Assignment) er
 				{Key: "assigned_by", Value: a.AssignedBy}, {Key: "assigned_at", Value: a.AssignedAt}}}}).
 			SetUpsert(true))
 	}
-	// At most 50 statements per command: FerretDB v1 (SQLite) hangs on an
-	// update command with more than 100 statements matching existing
-	// documents (see DESIGN.md, Store).
-	for i := 0; i < len(models); i += 50 {
-		_, err := s.assignments.BulkWrite(ctx, models[i:min(i+50, len(models))], options.BulkWrite().SetOrdered(false))
+	// At most store.UpdateBatch statements per command (FerretDB v1).
+	for i := 0; i < len(models); i += store.UpdateBatch {
+		_, err := s.assignments.BulkWrite(ctx, models[i:min(i+store.UpdateBatch, len(models))], options.BulkWrite().SetOrdered(false))
 		if mongo.IsDuplicateKeyError(err) {
 			// Two requests upserted the same pair at once: it exists, as asked.
 			continue
@@ -549,8 +548,8 @@ func (s *Store) ReviewMatching(ctx context.Context, f survey.ResponseFilter, rv 
 		delta := tallies{}
 		exact := true
 		update := reviewSet(rv)
-		for i := 0; i < len(docs); i += 50 {
-			batch := docs[i:min(i+50, len(docs))]
+		for i := 0; i < len(docs); i += store.UpdateBatch {
+			batch := docs[i:min(i+store.UpdateBatch, len(docs))]
 			models := make([]mongo.WriteModel, 0, len(batch))
 			for _, d := range batch {
 				filter := bson.D{{Key: "_id", Value: d.ID}}

@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"cleancity/portal/store"
 	"cleancity/survey"
 )
 
@@ -335,7 +336,7 @@ func (s *Store) tallied(ctx context.Context, roundID string, units []string, wri
 }
 
 // applyTallies adds the change to the unit documents: one $inc upsert per
-// unit, at most 50 per command (FerretDB v1 limit, see DESIGN.md).
+// unit, at most store.UpdateBatch per command (FerretDB v1 limit).
 func (s *Store) applyTallies(ctx context.Context, roundID string, delta tallies) error {
 	var models []mongo.WriteModel
 	units := make([]string, 0, len(delta))
@@ -365,8 +366,8 @@ func (s *Store) applyTallies(ctx context.Context, roundID string, delta tallies)
 				{Key: "$setOnInsert", Value: bson.D{{Key: "round_id", Value: roundID}, {Key: "unit", Value: u}}}}).
 			SetUpsert(true))
 	}
-	for i := 0; i < len(models); i += 50 {
-		if _, err := s.tallies.BulkWrite(ctx, models[i:min(i+50, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
+	for i := 0; i < len(models); i += store.UpdateBatch {
+		if _, err := s.tallies.BulkWrite(ctx, models[i:min(i+store.UpdateBatch, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
 			return translate("update tallies", err)
 		}
 	}
@@ -579,8 +580,8 @@ func (s *Store) rebuildRound(ctx context.Context, roundID string, force bool) (t
 		}
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}}).SetReplacement(d).SetUpsert(true))
 	}
-	for i := 0; i < len(models); i += 50 {
-		if _, err := s.tallies.BulkWrite(ctx, models[i:min(i+50, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
+	for i := 0; i < len(models); i += store.UpdateBatch {
+		if _, err := s.tallies.BulkWrite(ctx, models[i:min(i+store.UpdateBatch, len(models))], options.BulkWrite().SetOrdered(false)); err != nil {
 			return nil, translate("write tallies", err)
 		}
 	}
