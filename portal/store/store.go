@@ -69,25 +69,6 @@ func (m Mode) String() string {
 	return "unknown"
 }
 
-// FerretDB reports whether the store is FerretDB v1 (any handler): updates
-// are not atomic under concurrency, and only inserts make claims.
-func (m Mode) FerretDB() bool { return m != ModeMongoDB }
-
-// SingleWriter reports whether this process is the store's only writer
-// (the embedded store), so in-process locks and memory copies are exact.
-func (m Mode) SingleWriter() bool { return m == ModeEmbedded }
-
-// SharedFerretDB reports whether several portal processes write one
-// FerretDB v1 (PostgreSQL mode or `portal db serve`), so claims must be
-// made by inserting documents.
-func (m Mode) SharedFerretDB() bool { return m == ModePostgreSQL || m == ModeSharedFerretDB }
-
-// IndexesServeQueries reports whether secondary indexes answer filters.
-// FerretDB v1 answers only {_id} from an index (SQLite) or pushes filters
-// down as jsonb containment its own indexes do not serve (PostgreSQL), so
-// there secondary indexes only cost writes.
-func (m Mode) IndexesServeQueries() bool { return m == ModeMongoDB }
-
 // ErrStoreChoice is returned when the configuration names more than one
 // store.
 var ErrStoreChoice = errors.New("give at most one of --postgresql-url and --mongodb-uri (neither runs the embedded store in --data-dir)")
