@@ -1,5 +1,0 @@
-<<<<<<<< HEAD:frontend/dist/assets/NotFoundView-ikokmlzN.js
-import{A as e,B as t,D as n,G as r,J as i,L as a,O as o,P as s,h as c,k as l,p as u,w as d}from"./index-ChF9YIU2.js";var f={class:`card`},p=e({__name:`NotFoundView`,setup(e){let{t:p}=c(),m=u();return(e,c)=>{let u=a(`RouterLink`);return s(),n(`section`,f,[d(`h1`,null,i(r(m).query.forbidden?r(p)(`errors.forbidden`):r(p)(`errors.notFound`)),1),l(u,{to:`/`},{default:t(()=>[o(i(r(p)(`nav.home`)),1)]),_:1})])}}});export{p as default};
-========
-import{A as e,B as t,D as n,G as r,J as i,L as a,O as o,P as s,h as c,k as l,p as u,w as d}from"./index--e4N6PY-.js";var f={class:`card`},p=e({__name:`NotFoundView`,setup(e){let{t:p}=c(),m=u();return(e,c)=>{let u=a(`RouterLink`);return s(),n(`section`,f,[d(`h1`,null,i(r(m).query.forbidden?r(p)(`errors.forbidden`):r(p)(`errors.notFound`)),1),l(u,{to:`/`},{default:t(()=>[o(i(r(p)(`nav.home`)),1)]),_:1})])}}});export{p as default};
->>>>>>>> trust-auth:frontend/dist/assets/NotFoundView-DNTlqRnb.js

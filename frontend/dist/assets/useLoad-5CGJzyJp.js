@@ -1,5 +1,0 @@
-<<<<<<<< HEAD:frontend/dist/assets/useLoad-1zzcsnse.js
-import{U as e,f as t}from"./index-ChF9YIU2.js";function n(n){let r=e(null),i=e(!1),a=e(null);async function o(){i.value=!0,a.value=null;try{r.value=await n()}catch(e){a.value=t(e)}finally{i.value=!1}}return{data:r,loading:i,error:a,run:o}}function r(e,t){if(!e)return`—`;let n=new Date(e);return Number.isNaN(n.getTime())||n.getUTCFullYear()<2e3?`—`:n.toLocaleString(t===`en`?`en-GB`:`zh-CN`,{year:`numeric`,month:`2-digit`,day:`2-digit`,hour:`2-digit`,minute:`2-digit`})}export{n,r as t};
-========
-import{U as e,f as t}from"./index--e4N6PY-.js";function n(n){let r=e(null),i=e(!1),a=e(null);async function o(){i.value=!0,a.value=null;try{r.value=await n()}catch(e){a.value=t(e)}finally{i.value=!1}}return{data:r,loading:i,error:a,run:o}}function r(e,t){if(!e)return`—`;let n=new Date(e);return Number.isNaN(n.getTime())||n.getUTCFullYear()<2e3?`—`:n.toLocaleString(t===`en`?`en-GB`:`zh-CN`,{year:`numeric`,month:`2-digit`,day:`2-digit`,hour:`2-digit`,minute:`2-digit`})}export{n,r as t};
->>>>>>>> trust-auth:frontend/dist/assets/useLoad-CKbb7Pf7.js
