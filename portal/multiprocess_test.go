@@ -15,6 +15,7 @@ import (
 	"cleancity/complaints"
 	"cleancity/portal"
 	"cleancity/portal/portaltest"
+	"cleancity/portal/store"
 	"cleancity/survey"
 	"cleancity/survey/surveysim"
 )
@@ -411,5 +412,46 @@ func TestTwoPortalsSurveyTalliesExact(t *testing.T) {
 	res := mustStatus(t, b.Get("/api/v1/rounds/r1/results", official), 200)
 	if n := portaltest.Lookup(res, "overall.satisfaction.n"); n != float64(total-len(flagged["responses"].([]any))) {
 		t.Errorf("results on %v accepted interviews, want %d", n, total-len(flagged["responses"].([]any)))
+	}
+}
+
+// TestEveryCollectionIsListed: every collection the portal writes while it
+// seeds the demo city and runs its work is in portal.Collections, which
+// PostgreSQL mode creates before any process reads FerretDB's catalogue. A
+// collection missing from the list is invisible to portals that started
+// before another one created it.
+func TestEveryCollectionIsListed(t *testing.T) {
+	srv := portaltest.NewServer(t, portaltest.WithDemoData())
+	ctx := context.Background()
+	login := srv.PostJSON("/api/v1/auth/login", "", map[string]string{"username": "official", "password": "demo-pass-2026"})
+	var tokens struct {
+		Refresh string `json:"refresh_token"`
+	}
+	login.Decode(t, &tokens)
+	mustStatus(t, srv.PostJSON("/api/v1/auth/refresh", "", map[string]string{"refresh_token": tokens.Refresh}), 200)
+	id := mustFileHTTP(t, srv, "", nil)["id"].(string)
+	mustStatus(t, srv.PostJSON("/api/v1/complaints/"+id+"/actions", srv.Token(t, portal.RoleDepartment, "sanitation"),
+		map[string]any{"action": "accept", "version": 1}), 200)
+	if _, _, err := srv.ComplaintOutbox().RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Complaints.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.DashboardSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	names, err := srv.Store().DB.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{store.SecretsCollection: true}
+	for _, n := range portal.Collections() {
+		listed[n] = true
+	}
+	for _, n := range names {
+		if !listed[n] {
+			t.Errorf("collection %s is not in portal.Collections", n)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -172,7 +173,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			_ = s.Close(context.Background())
 			return nil, fmt.Errorf("postgresql %s: %w", MaskURL(cfg.PostgreSQLURL), err)
 		}
-		if err := ensureCollections(ctx, s.DB, append(cfg.Collections, SecretsCollection)); err != nil {
+		if err := ensureCollections(ctx, s.DB, append(slices.Clip(cfg.Collections), SecretsCollection)); err != nil {
 			_ = s.Close(context.Background())
 			return nil, err
 		}
