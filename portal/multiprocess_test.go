@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"sync"
 	"testing"
@@ -432,6 +433,14 @@ func TestEveryCollectionIsListed(t *testing.T) {
 	id := mustFileHTTP(t, srv, "", nil)["id"].(string)
 	mustStatus(t, srv.PostJSON("/api/v1/complaints/"+id+"/actions", srv.Token(t, portal.RoleDepartment, "sanitation"),
 		map[string]any{"action": "accept", "version": 1}), 200)
+	// An anonymous "me too" (claims), an Open311 report that names no
+	// community (the triage intake); the staff action above is audited.
+	if resp := srv.PostJSON("/api/v1/complaints/"+id+"/join", "", map[string]any{}); resp.Status >= 500 {
+		t.Fatalf("join: %d %s", resp.Status, resp.Body)
+	}
+	form := url.Values{"api_key": {"demo"}, "service_code": {"garbage"}, "address_string": {"解放路88号门口"}, "description": {"门口垃圾"}}
+	mustStatus(t, srv.Do(portaltest.Request{Method: http.MethodPost, Path: "/open311/v2/requests.json", Body: []byte(form.Encode()),
+		ContentType: "application/x-www-form-urlencoded"}), http.StatusCreated)
 	if _, _, err := srv.ComplaintOutbox().RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
