@@ -179,8 +179,12 @@ func TestDBCopyRoundTrip(t *testing.T) {
 			t.Errorf("%s is empty on the source: the round trip proves nothing for it", name)
 		}
 	}
-	if len(after) != len(before) {
-		t.Errorf("%d collections before, %d after", len(before), len(after))
+	// PostgreSQL mode creates every collection the portal uses at start,
+	// so the round trip may bring back empty ones; nothing else may appear.
+	for name, s := range after {
+		if _, ok := before[name]; !ok && s.Docs > 0 {
+			t.Errorf("%s: %d documents after the round trip, none before", name, s.Docs)
+		}
 	}
 
 	b := embeddedPortal(t, dirB)

@@ -142,6 +142,9 @@ func DB(tb testing.TB) *mongo.Database {
 // (FerretDB reads its catalogue once).
 func DropOnCleanup(tb testing.TB, name string) {
 	tb.Helper()
+	if name == "" {
+		return // a portal on a store of its own (a data dir), not the shared test store
+	}
 	URI(tb)
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
