@@ -24,7 +24,9 @@ export interface Candidate {
   category?: string
   status?: string
   description?: string
-  distance_m?: number
+  // within_m bands the distance (50, 100, 200 or 300 m), judged from the
+  // case's public, rounded position; absent when matched by community.
+  within_m?: number
   filed_at?: string
   supporters?: number
 }
@@ -37,6 +39,9 @@ export interface Filed {
   due_at?: string
   possible_duplicates?: Candidate[]
   follow_up_secret?: string
+  // "sent": a code went to the contact given; "limited": that contact got
+  // one today already (it is not used until confirmed).
+  contact_confirmation?: string
 }
 
 export interface Event {
@@ -176,6 +181,10 @@ export function track(code: string): Promise<Complaint> {
 
 export function sendFeedback(code: string, body: { secret?: string; confirm: boolean; rating: number; comment?: string }): Promise<Complaint> {
   return api<Complaint>(`/track/${encodeURIComponent(code)}/feedback`, { body })
+}
+
+export function confirmContact(code: string, body: { secret?: string; code: string }): Promise<{ id: string; contact_confirmed: boolean }> {
+  return api(`/track/${encodeURIComponent(code)}/contact/confirm`, { body })
 }
 
 export function publicCases(query: RequestOptions['query'] = {}): Promise<Complaint[]> {

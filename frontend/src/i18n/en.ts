@@ -157,7 +157,7 @@ const en: typeof zh = {
     duplicatesLead: 'If it is the same problem, say "me too" to add your weight to it.',
     joinDuplicate: 'Me too',
     joined: 'Added. Thank you!',
-    distance: '{m} m away',
+    distance: 'within {m} m',
   },
   track: {
     title: 'Track a report',
@@ -739,6 +739,16 @@ const en: typeof zh = {
     stratum: 'Area',
     more: 'More needed',
     sendWhy: 'Based on how much each area\'s result still varies and its share of the population (more where it varies more and more people live); within an area, by what each community still lacks.',
+  },
+  contactConfirm: {
+    title: 'Confirm your contact',
+    lead: 'We sent a 6-digit code to the phone or email you gave. Enter it, and updates on this case will be sent there.',
+    label: 'Confirmation code',
+    submit: 'Confirm',
+    done: 'Contact confirmed: updates will be sent to you.',
+    limited: 'This contact already received a code today, so nothing will be sent to it. You can follow the case with its tracking code at any time.',
+    sixDigits: 'The code has 6 digits',
+    skip: 'Handling does not depend on it: you can always follow the case with its tracking code.',
   },
   errors: {
     network: 'No network, try again later',

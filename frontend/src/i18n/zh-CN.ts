@@ -156,7 +156,7 @@ export default {
     duplicatesLead: '如果是同一个问题，可以直接“我也遇到”，加快办理。',
     joinDuplicate: '我也遇到',
     joined: '已加入，感谢支持！',
-    distance: '相距 {m} 米',
+    distance: '{m} 米以内',
   },
   track: {
     title: '办理进度查询',
@@ -738,6 +738,16 @@ export default {
     stratum: '所属地区',
     more: '还需份数',
     sendWhy: '安排依据：各地区目前结果的波动和人口比重（波动大、人口多的地区多访问）；地区内按各社区还差的份数分配。',
+  },
+  contactConfirm: {
+    title: '确认联系方式',
+    lead: '我们已向您留下的电话或邮箱发送了6位确认码。输入确认码后，办理进展才会发送到这个联系方式。',
+    label: '确认码',
+    submit: '确认',
+    done: '联系方式已确认，办理进展会发送给您。',
+    limited: '这个联系方式今天已收到过确认码，暂不向它发送通知。您可以随时用查询码查看办理进度。',
+    sixDigits: '确认码为6位数字',
+    skip: '不确认也不影响办理，您仍可用查询码查看进度。',
   },
   errors: {
     network: '网络不可用，请稍后重试',
