@@ -187,6 +187,8 @@ const en: typeof zh = {
     noticeLevel: 'Supervision level',
   },
   resident: {
+    needAddress: 'Without a point on the map, give the address',
+    addressNeeded: 'required without a point on the map: a house number, a corner or a shop nearby',
     stepDone: 'done',
     readyToSend: 'All required parts done: ready to send',
     feedbackQuestion: 'Is the problem solved?',
@@ -225,7 +227,7 @@ const en: typeof zh = {
       lead: 'Check the code: 10 letters and digits, upper or lower case. It is on the confirmation page and in the file you saved.',
     },
     overdueDays: '{n} days overdue',
-    overdueToday: 'overdue today',
+    overdueToday: 'under a day overdue',
     missedDue: 'Supervision deadline',
     reopenedNote: 'The reporter said it was not solved; reopened, new deadline {due}',
     legend: 'Legend',

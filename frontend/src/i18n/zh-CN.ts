@@ -186,6 +186,8 @@ export default {
     noticeLevel: '督办级别',
   },
   resident: {
+    needAddress: '未在地图上点选位置时，请填写详细地址',
+    addressNeeded: '未在地图上点选时必填，如门牌号、路口或附近的店铺',
     stepDone: '已完成',
     readyToSend: '必填项已全部完成，可以提交',
     feedbackQuestion: '问题解决了吗？',
@@ -224,7 +226,7 @@ export default {
       lead: '请核对查询码：共 10 位，由字母和数字组成，不区分大小写。提交投诉后的确认页面、保存的文件里都有。',
     },
     overdueDays: '已超期 {n} 天',
-    overdueToday: '今日超期',
+    overdueToday: '超期不足 1 天',
     missedDue: '督办期限',
     reopenedNote: '反映人认为未解决，已重新办理，新期限 {due}',
     legend: '图例',
