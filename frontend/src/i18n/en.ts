@@ -203,6 +203,7 @@ const en: typeof zh = {
       small_shops: 'small restaurants, food shops, barbers, guesthouses, bathhouses, karaoke bars',
     },
     done: {
+      copyAll: 'Copy all',
       lead: 'Keep the tracking code and the follow-up key below: you need them to follow the case and confirm the result.',
       codeUse: 'Enter it to see the progress.',
       share: 'Share to myself',
