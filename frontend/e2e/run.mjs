@@ -780,6 +780,10 @@ try {
       await q.press('Enter')
       await page.locator('[data-testid=chosen-area]').waitFor()
       await page.fill('#description', '幸福路后巷垃圾堆放三天无人清运，气味很大。')
+      // Chosen by name without a point: the address is asked for before anything is sent.
+      await page.click('.submit-bar button[type=submit]')
+      await page.locator('#address-err').waitFor()
+      await page.fill('#address', '幸福路 12 号后巷')
       await page.click('.submit-bar button[type=submit]')
       const secret = page.locator('[data-testid=follow-up-secret]')
       await secret.waitFor({ timeout: 30_000 })
@@ -796,7 +800,11 @@ try {
       await page.goto(`${base}/overdue`)
       const card = page.locator('[data-testid=overdue-card]').first()
       await card.waitFor({ timeout: 30_000 })
-      assert(/\d+|今日|today/.test(await card.locator('[data-testid=days-overdue]').textContent()), 'days overdue shown')
+      // Days overdue and the missed deadline as the API gives them (longest overdue first).
+      const first = (await apiGet('/api/v1/complaints/overdue')).items[0]
+      const days = (await card.locator('[data-testid=days-overdue]').textContent()).trim()
+      assert(first.days_overdue > 0 ? days.includes(String(first.days_overdue)) : /不足|under/.test(days), `days overdue shown: ${days} for ${first.days_overdue}`)
+      assert((await card.locator('a.code').textContent()).trim() === first.id, 'cards in the API order')
       const w = await card.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)
       assert(w, 'the card does not overflow')
     })
@@ -813,7 +821,8 @@ try {
         await page.locator('.map-cluster').first().click()
         await page.waitForTimeout(600)
       }
-      await dot.click({ force: true })
+      // (A click event on the point itself: a cluster icon may lie over its centre.)
+      await dot.dispatchEvent('click')
       const pop = page.locator('.leaflet-popup .map-popup')
       await pop.waitFor()
       assert(/\d{2}/.test(await pop.textContent()) && (await pop.locator('a').count()) === 1, 'popup with a date and a link')

@@ -188,6 +188,8 @@ const en: typeof zh = {
     noticeLevel: 'Supervision level',
   },
   resident: {
+    needAddress: 'Without a point on the map, give the address',
+    addressNeeded: 'required without a point on the map: a house number, a corner or a shop nearby',
     stepDone: 'done',
     readyToSend: 'All required parts done: ready to send',
     feedbackQuestion: 'Is the problem solved?',
@@ -202,6 +204,7 @@ const en: typeof zh = {
       small_shops: 'small restaurants, food shops, barbers, guesthouses, bathhouses, karaoke bars',
     },
     done: {
+      copyAll: 'Copy all',
       lead: 'Keep the tracking code and the follow-up key below: you need them to follow the case and confirm the result.',
       codeUse: 'Enter it to see the progress.',
       share: 'Share to myself',
@@ -226,7 +229,7 @@ const en: typeof zh = {
       lead: 'Check the code: 10 letters and digits, upper or lower case. It is on the confirmation page and in the file you saved.',
     },
     overdueDays: '{n} days overdue',
-    overdueToday: 'overdue today',
+    overdueToday: 'under a day overdue',
     missedDue: 'Supervision deadline',
     reopenedNote: 'The reporter said it was not solved; reopened, new deadline {due}',
     legend: 'Legend',

@@ -187,6 +187,8 @@ export default {
     noticeLevel: '督办级别',
   },
   resident: {
+    needAddress: '未在地图上点选位置时，请填写详细地址',
+    addressNeeded: '未在地图上点选时必填，如门牌号、路口或附近的店铺',
     stepDone: '已完成',
     readyToSend: '必填项已全部完成，可以提交',
     feedbackQuestion: '问题解决了吗？',
@@ -201,6 +203,7 @@ export default {
       small_shops: '小餐馆、小食品店、小理发店、小旅店、小浴室、小歌厅等',
     },
     done: {
+      copyAll: '全部复制',
       lead: '请保存下面的查询码和评价凭证：查看进度、确认结果都要用到。',
       codeUse: '查询办理进度时输入。',
       share: '分享给自己',
@@ -225,7 +228,7 @@ export default {
       lead: '请核对查询码：共 10 位，由字母和数字组成，不区分大小写。提交投诉后的确认页面、保存的文件里都有。',
     },
     overdueDays: '已超期 {n} 天',
-    overdueToday: '今日超期',
+    overdueToday: '超期不足 1 天',
     missedDue: '督办期限',
     reopenedNote: '反映人认为未解决，已重新办理，新期限 {due}',
     legend: '图例',

@@ -1,1 +1,0 @@
-import{J as e,L as t,M as n,O as r,Y as i,Z as a,g as o}from"./index-BelCtLyi.js";var s=n({__name:`StatusBadge`,props:{status:{}},setup(n){let{t:s,te:c}=o();return(o,l)=>(t(),r(`span`,{class:i([`badge`,`st-${n.status}`])},a(e(c)(`status.${n.status}`)?e(s)(`status.${n.status}`):n.status),3))}});export{s as t};
