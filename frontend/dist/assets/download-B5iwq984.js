@@ -1,1 +1,0 @@
-function e(e,t,n=`text/csv;charset=utf-8`){let r=URL.createObjectURL(new Blob([e],{type:n})),i=document.createElement(`a`);i.href=r,i.download=t,document.body.appendChild(i),i.click(),i.remove(),setTimeout(()=>URL.revokeObjectURL(r),1e3)}export{e as t};
