@@ -10,7 +10,7 @@
 // too), saves phone (390x844) and desktop (1440x900) screenshots under
 // e2e/artifacts/, stops the portal and prints "N passed, N failed".
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,8 +32,9 @@ if (!bin) {
   console.error('set PORTAL_BIN to the portal binary (go build -o bin/portal ./cmd/portal)')
   process.exit(2)
 }
-rmSync(ART, { recursive: true, force: true })
+// A fresh artifacts directory, except the before/after comparison shots of e2e/shots.mjs.
 mkdirSync(ART, { recursive: true })
+for (const f of readdirSync(ART)) if (f !== 'before' && f !== 'after') rmSync(join(ART, f), { recursive: true, force: true })
 
 // ---- portal ----
 const dataDir = mkdtempSync(join(tmpdir(), 'cleancity-e2e-'))
