@@ -1,1 +1,0 @@
-import{A as e,D as t,G as n,J as r,K as i,P as a,h as o}from"./index-UexjWfqT.js";var s=e({__name:`StatusBadge`,props:{status:{}},setup(e){let{t:s,te:c}=o();return(o,l)=>(a(),t(`span`,{class:i([`badge`,`st-${e.status}`])},r(n(c)(`status.${e.status}`)?n(s)(`status.${e.status}`):e.status),3))}});export{s as t};
