@@ -17,7 +17,8 @@ export async function officialTests(h) {
     for (const [size, vp] of sizes) {
       await page.setViewportSize(vp)
       if (ready) await ready(page)
-      await page.waitForTimeout(300)
+      // Charts redraw for the new size on the resize event.
+      await page.waitForTimeout(size === 'phone' ? 900 : 300)
       await shot(page, `${name}-${size}${sfx(lang)}`)
       if (size === 'desktop') {
         const bad = await check(page, `${name}${sfx(lang)}`)

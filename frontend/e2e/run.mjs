@@ -33,10 +33,9 @@ if (!bin) {
   console.error('set PORTAL_BIN to the portal binary (go build -o bin/portal ./cmd/portal)')
   process.exit(2)
 }
-// A run starts from an empty artifacts directory, except before/: the
-// screenshots of an earlier UI kept for before/after comparisons.
+// A fresh artifacts directory, except the before/after comparison shots of e2e/shots.mjs.
 mkdirSync(ART, { recursive: true })
-for (const f of readdirSync(ART)) if (f !== 'before') rmSync(join(ART, f), { recursive: true, force: true })
+for (const f of readdirSync(ART)) if (f !== 'before' && f !== 'after') rmSync(join(ART, f), { recursive: true, force: true })
 
 // ---- portal ----
 const dataDir = mkdtempSync(join(tmpdir(), 'cleancity-e2e-'))
