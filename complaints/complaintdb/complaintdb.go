@@ -568,22 +568,7 @@ func (s *Store) SweepCandidates(ctx context.Context, now, resolvedBefore time.Ti
 		bson.D{{Key: "status", Value: string(complaints.StatusResolved)},
 			{Key: "resolved_at", Value: bson.D{{Key: "$lte", Value: resolvedBefore.UTC()}}}},
 	}}}
-	cur, err := s.cases.Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("sweep query: %w", err)
-	}
-	defer cur.Close(ctx)
-	var ids []string
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return nil, err
-		}
-		ids = append(ids, d.ID)
-	}
-	return ids, cur.Err()
+	return s.caseIDs(ctx, q, "sweep query")
 }
 
 // ContactCandidates returns ids of closed cases that still hold a contact.
@@ -596,22 +581,7 @@ func (s *Store) ContactCandidates(ctx context.Context, closedBefore time.Time) (
 			bson.D{{Key: "contact_code", Value: bson.D{{Key: "$exists", Value: true}}}},
 		}},
 	}
-	cur, err := s.cases.Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("contact sweep query: %w", err)
-	}
-	defer cur.Close(ctx)
-	var ids []string
-	for cur.Next(ctx) {
-		var d struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return nil, err
-		}
-		ids = append(ids, d.ID)
-	}
-	return ids, cur.Err()
+	return s.caseIDs(ctx, q, "contact sweep query")
 }
 
 // Claim inserts the claim document; a duplicate key means someone else has it.
@@ -815,4 +785,24 @@ func (s *Store) PruneLeases(ctx context.Context, before time.Time) error {
 		return fmt.Errorf("prune messages: %w", err)
 	}
 	return nil
+}
+
+// caseIDs returns the ids of the cases q selects, sorted.
+func (s *Store) caseIDs(ctx context.Context, q bson.D, what string) ([]string, error) {
+	cur, err := s.cases.Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer cur.Close(ctx)
+	var ids []string
+	for cur.Next(ctx) {
+		var d struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, err
+		}
+		ids = append(ids, d.ID)
+	}
+	return ids, cur.Err()
 }
