@@ -640,7 +640,7 @@ const en: typeof zh = {
     address: 'Address',
   },
   moderation: {
-    nav: 'Moderation',
+    nav: 'Moderate',
     title: 'Public text moderation',
     lead: 'Residents\' descriptions and addresses are public only after review. Remove phone numbers, flat numbers, names and other personal details; cases the reporter marked private never appear here.',
     empty: 'Nothing awaits review',
@@ -660,7 +660,7 @@ const en: typeof zh = {
     phoneWarning: 'The text seems to contain a phone or flat number',
   },
   triage: {
-    nav: 'To place',
+    nav: 'Triage',
     title: 'Reports to place',
     lead: 'The address of these reports matched no community (a street address, for example). Pick the community or a point on the map; the case is then routed, its deadline counted from now.',
     empty: 'No reports wait to be placed',
