@@ -222,15 +222,15 @@ func loadOrCreateSecret(dataDir string) (string, error) {
 
 // logConfig logs the effective configuration with secrets masked.
 func logConfig(log *slog.Logger, cfg portal.Config) {
-	store := "embedded (FerretDB/SQLite in " + cfg.DataDir + ")"
+	where := "embedded (FerretDB/SQLite in " + cfg.DataDir + ")"
 	switch {
 	case cfg.MongoURI != "":
-		store = maskURI(cfg.MongoURI)
+		where = store.MaskURL(cfg.MongoURI)
 	case cfg.PostgreSQLURL != "":
-		store = "postgresql (FerretDB/PostgreSQL " + maskURI(cfg.PostgreSQLURL) + ")"
+		where = "postgresql (FerretDB/PostgreSQL " + store.MaskURL(cfg.PostgreSQLURL) + ")"
 	}
 	log.Info("configuration",
-		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", store, "demo", cfg.Demo,
+		"addr", cfg.Addr, "data_dir", cfg.DataDir, "store", where, "demo", cfg.Demo,
 		"jwt_secret", mask(cfg.JWTSecret), "log_format", cfg.LogFormat, "log_level", cfg.LogLevel,
 		"body_limit", cfg.BodyLimit, "trusted_proxies", fmt.Sprint(cfg.TrustedProxies), "filing_limit", cfg.FilingLimit, "city_id", cfg.CityID, "tile_url", cfg.TileURL, "webhook_url", cfg.WebhookURL, "webhook_secret", mask(cfg.WebhookSecret),
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
@@ -242,20 +242,6 @@ func mask(s string) string {
 		return ""
 	}
 	return "****"
-}
-
-// maskURI hides the password in a MongoDB URI.
-func maskURI(uri string) string {
-	at := strings.LastIndex(uri, "@")
-	scheme := strings.Index(uri, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return uri
-	}
-	creds := uri[scheme+3 : at]
-	if i := strings.Index(creds, ":"); i >= 0 {
-		creds = creds[:i] + ":****"
-	}
-	return uri[:scheme+3] + creds + uri[at:]
 }
 
 // parseDays parses a non-negative duration that may also be given in days

@@ -38,7 +38,7 @@ func describeSide(cfg store.Config) string {
 	case cfg.PostgreSQLURL != "":
 		return "PostgreSQL " + store.MaskURL(cfg.PostgreSQLURL)
 	case cfg.MongoURI != "":
-		return "MongoDB " + maskURI(cfg.MongoURI)
+		return "MongoDB " + store.MaskURL(cfg.MongoURI)
 	}
 	return "embedded store in " + cfg.DataDir
 }

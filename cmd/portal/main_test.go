@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"cleancity/portal"
+	"cleancity/portal/store"
 	"cleancity/portal/store/storetest"
 )
 
@@ -253,9 +254,9 @@ func TestEnvironmentConfiguresServe(t *testing.T) {
 }
 
 func TestMaskURI(t *testing.T) {
-	got := maskURI("mongodb://app:s3cret@db1:27017,db2:27017/city?replicaSet=rs0")
+	got := store.MaskURL("mongodb://app:s3cret@db1:27017,db2:27017/city?replicaSet=rs0")
 	if strings.Contains(got, "s3cret") || !strings.Contains(got, "app:****@db1") {
-		t.Errorf("maskURI = %s", got)
+		t.Errorf("MaskURL = %s", got)
 	}
 }
 

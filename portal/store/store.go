@@ -434,14 +434,18 @@ func checkPostgreSQLURL(raw string) error {
 	return nil
 }
 
-// MaskURL hides the password of a store URL for logs and messages.
+// MaskURL hides the password of a store URL (PostgreSQL or MongoDB, one
+// host or several) for logs and messages. It works on the text, so a URL
+// that does not parse is masked too.
 func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	at := strings.LastIndex(raw, "@")
+	scheme := strings.Index(raw, "://")
+	if at < 0 || scheme < 0 || at < scheme {
 		return raw
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	creds := raw[scheme+3 : at]
+	if i := strings.Index(creds, ":"); i >= 0 {
+		creds = creds[:i] + ":****"
 	}
-	return u.String()
+	return raw[:scheme+3] + creds + raw[at:]
 }
